@@ -1,0 +1,166 @@
+// Package manifest is the release manifest: the JSON record written for every
+// deploy. It names the git sha, every image with its digest, every task
+// definition before and after, the strategy, the timing and result of each
+// stage, and the outcome. Rollback and plan read it; reporting (Slack, GitHub,
+// the job summary) renders it; people can read it too.
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// SchemaVersion is bumped when the JSON shape changes incompatibly.
+const SchemaVersion = 1
+
+// Outcome is the final state of a deploy.
+type Outcome string
+
+const (
+	OutcomeInProgress Outcome = "in_progress"
+	OutcomeSucceeded  Outcome = "succeeded"
+	OutcomeFailed     Outcome = "failed"
+	OutcomeRolledBack Outcome = "rolled_back" // failed, and traffic/state was returned automatically
+	OutcomeCancelled  Outcome = "cancelled"
+)
+
+// StageStatus is the state of one stage of a run.
+type StageStatus string
+
+const (
+	StageRunning   StageStatus = "running"
+	StageSucceeded StageStatus = "succeeded"
+	StageFailed    StageStatus = "failed"
+	StageSkipped   StageStatus = "skipped"
+	StageCancelled StageStatus = "cancelled"
+)
+
+// Image is one built and pushed image of a release.
+type Image struct {
+	App        string `json:"app"`        // "backend" or one of the 14 frontend apps
+	Repository string `json:"repository"` // e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend
+	Tag        string `json:"tag"`
+	Digest     string `json:"digest,omitempty"` // sha256:...
+}
+
+// Ref is the image reference, pinned by digest when the digest is known.
+func (i Image) Ref() string {
+	if i.Digest != "" {
+		return i.Repository + "@" + i.Digest
+	}
+	return i.Repository + ":" + i.Tag
+}
+
+// ServiceChange records what a deploy did (or would do) to one ECS service.
+type ServiceChange struct {
+	Service              string `json:"service"`
+	Cluster              string `json:"cluster"`
+	TaskDefinitionBefore string `json:"taskDefinitionBefore,omitempty"`
+	TaskDefinitionAfter  string `json:"taskDefinitionAfter,omitempty"`
+	DesiredCountBefore   int32  `json:"desiredCountBefore,omitempty"`
+	DesiredCountAfter    int32  `json:"desiredCountAfter,omitempty"`
+}
+
+// Traffic records the load balancer state before and after a blue/green or canary deploy.
+type Traffic struct {
+	ListenerArn       string         `json:"listenerArn,omitempty"`
+	RuleArn           string         `json:"ruleArn,omitempty"`
+	LiveColourBefore  string         `json:"liveColourBefore,omitempty"`
+	LiveColourAfter   string         `json:"liveColourAfter,omitempty"`
+	WeightsBefore     map[string]int `json:"weightsBefore,omitempty"` // target group ARN -> weight
+	WeightsAfter      map[string]int `json:"weightsAfter,omitempty"`
+	OldColourScaledTo *int32         `json:"oldColourScaledTo,omitempty"`
+}
+
+// Stage is one timed step of a run.
+type Stage struct {
+	Name       string      `json:"name"`
+	Status     StageStatus `json:"status"`
+	StartedAt  time.Time   `json:"startedAt"`
+	FinishedAt time.Time   `json:"finishedAt,omitempty"`
+	Error      string      `json:"error,omitempty"`
+}
+
+// Duration is how long the stage took (zero while it runs).
+func (s Stage) Duration() time.Duration {
+	if s.FinishedAt.IsZero() {
+		return 0
+	}
+	return s.FinishedAt.Sub(s.StartedAt)
+}
+
+// Manifest is the release manifest of one deploy.
+type Manifest struct {
+	SchemaVersion  int             `json:"schemaVersion"`
+	ID             string          `json:"id"` // unique per run, e.g. production-<sha>-<unix>
+	Environment    string          `json:"environment"`
+	GitSHA         string          `json:"gitSha"`
+	Strategy       string          `json:"strategy"` // rolling | bluegreen | canary
+	DryRun         bool            `json:"dryRun,omitempty"`
+	Images         []Image         `json:"images"`
+	Services       []ServiceChange `json:"services"`
+	Traffic        *Traffic        `json:"traffic,omitempty"`
+	Migration      *Migration      `json:"migration,omitempty"`
+	Stages         []Stage         `json:"stages"`
+	Outcome        Outcome         `json:"outcome"`
+	FailedStage    string          `json:"failedStage,omitempty"`
+	FailureReason  string          `json:"failureReason,omitempty"`
+	EnvironmentURL string          `json:"environmentUrl,omitempty"`
+	StartedAt      time.Time       `json:"startedAt"`
+	FinishedAt     time.Time       `json:"finishedAt,omitempty"`
+}
+
+// Migration records the one-off migration task.
+type Migration struct {
+	TaskArn        string   `json:"taskArn,omitempty"`
+	TaskDefinition string   `json:"taskDefinition,omitempty"`
+	Command        []string `json:"command"`
+	ExitCode       *int32   `json:"exitCode,omitempty"`
+	StoppedReason  string   `json:"stoppedReason,omitempty"`
+}
+
+// Stage returns the stage with that name, or nil.
+func (m *Manifest) Stage(name string) *Stage {
+	for i := range m.Stages {
+		if m.Stages[i].Name == name {
+			return &m.Stages[i]
+		}
+	}
+	return nil
+}
+
+// Write stores the manifest as indented JSON at path (atomically: temp file + rename).
+func (m *Manifest) Write(path string) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Read loads a manifest and checks its schema version.
+func Read(path string) (*Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b)
+}
+
+// Parse decodes a manifest and checks its schema version.
+func Parse(b []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("release manifest: %w", err)
+	}
+	if m.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("release manifest: schemaVersion %d, this toolkit reads %d", m.SchemaVersion, SchemaVersion)
+	}
+	return &m, nil
+}
