@@ -1,0 +1,228 @@
+package awsemu
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure an Emulator. Zero values take the defaults shown.
+type Options struct {
+	Region    string // default "us-east-1"
+	AccountID string // default "123456789012"
+	Clock     Clock  // default RealClock{}
+}
+
+// Call is one API request the emulator answered, for assertions such as
+// "no mutating call was made".
+type Call struct {
+	Service  string // ecs, ecr, logs, elbv2, sts
+	Action   string // e.g. UpdateService
+	Mutating bool
+	Time     time.Time
+	Error    string // error code returned, if any
+}
+
+// jsonOp handles one JSON 1.1 action: it decodes body and returns a value to
+// encode as JSON, or an error (an *APIError is sent as-is, anything else as a
+// 500 ServerException).
+type jsonOp func(body []byte) (any, error)
+
+// queryOp handles one Query-protocol action: it reads the form and returns a
+// value that encodes (encoding/xml) as the <ActionResult> element's content.
+type queryOp func(form url.Values) (any, error)
+
+// Emulator is the in-memory AWS. It is an http.Handler; all state sits behind
+// one mutex, and every request first advances time-driven state (advancers).
+type Emulator struct {
+	mu        sync.Mutex
+	region    string
+	account   string
+	clock     Clock
+	calls     []Call
+	throttles map[string]int // "service.Action" or "*.Action" -> calls still to throttle
+	jsonOps   map[string]jsonOp
+	queryOps  map[string]queryOp
+	advancers []func(now time.Time)
+
+	ecs   *ecsState
+	ecr   *ecrState
+	logs  *logsState
+	elbv2 *elbv2State
+}
+
+// New returns an emulator with empty state.
+func New(opts Options) *Emulator {
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.AccountID == "" {
+		opts.AccountID = "123456789012"
+	}
+	if opts.Clock == nil {
+		opts.Clock = RealClock{}
+	}
+	e := &Emulator{
+		region:    opts.Region,
+		account:   opts.AccountID,
+		clock:     opts.Clock,
+		throttles: map[string]int{},
+		jsonOps:   map[string]jsonOp{},
+		queryOps:  map[string]queryOp{},
+	}
+	e.ecs = newECS(e)
+	e.ecr = newECR(e)
+	e.logs = newLogs(e)
+	e.elbv2 = newELBv2(e)
+	registerSTS(e)
+	return e
+}
+
+// Region is the emulated region.
+func (e *Emulator) Region() string { return e.region }
+
+// AccountID is the emulated account.
+func (e *Emulator) AccountID() string { return e.account }
+
+// Now is the emulator clock's current time.
+func (e *Emulator) Now() time.Time { return e.clock.Now() }
+
+// onJSON registers a JSON 1.1 action for service (ecs, ecr, logs).
+func (e *Emulator) onJSON(service, action string, op jsonOp) { e.jsonOps[service+"."+action] = op }
+
+// onQuery registers a Query-protocol action for service (elbv2, sts).
+func (e *Emulator) onQuery(service, action string, op queryOp) { e.queryOps[service+"."+action] = op }
+
+// onAdvance registers a function that moves time-driven state to now. It runs
+// with the emulator lock held before every request.
+func (e *Emulator) onAdvance(f func(now time.Time)) { e.advancers = append(e.advancers, f) }
+
+// Throttle makes the next n calls of action answer ThrottlingException
+// (Throttling for the Query services). action is "Service.Action"
+// (e.g. "ecs.DescribeServices") or "*.Action" for any service.
+func (e *Emulator) Throttle(action string, n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.throttles[action] += n
+}
+
+// Calls returns a copy of every call answered so far.
+func (e *Emulator) Calls() []Call {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Call(nil), e.calls...)
+}
+
+// MutatingCalls returns the calls that would change state in a real account
+// (including ones that failed: the request was still sent).
+func (e *Emulator) MutatingCalls() []Call {
+	var out []Call
+	for _, c := range e.Calls() {
+		if c.Mutating {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CountCalls counts answered calls of "service.Action" (or "*.Action").
+func (e *Emulator) CountCalls(action string) int {
+	n := 0
+	for _, c := range e.Calls() {
+		if matchAction(action, c.Service, c.Action) {
+			n++
+		}
+	}
+	return n
+}
+
+// ResetCalls forgets the call log.
+func (e *Emulator) ResetCalls() {
+	e.mu.Lock()
+	e.calls = nil
+	e.mu.Unlock()
+}
+
+func matchAction(pattern, service, action string) bool {
+	return pattern == service+"."+action || pattern == "*."+action
+}
+
+// isMutating tells read-only actions (Describe*, List*, Get*, BatchGet*,
+// BatchCheck*) from the ones that change state.
+func isMutating(action string) bool {
+	for _, p := range []string{"Describe", "List", "Get", "BatchGet", "BatchCheck"} {
+		if strings.HasPrefix(action, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// dispatch runs one action under the lock: advance state, apply throttling
+// faults, run the op, log the call.
+func (e *Emulator) dispatch(service, action string, run func() (any, error)) (any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.clock.Now()
+	for _, adv := range e.advancers {
+		adv(now)
+	}
+	call := Call{Service: service, Action: action, Mutating: isMutating(action), Time: now}
+	var out any
+	var err error
+	if e.takeThrottle(service, action) {
+		err = throttled(action)
+	} else {
+		out, err = run()
+	}
+	if err != nil {
+		if ae, ok := err.(*APIError); ok {
+			call.Error = ae.Code
+		} else {
+			call.Error = "ServerException"
+		}
+	}
+	e.calls = append(e.calls, call)
+	return out, err
+}
+
+func (e *Emulator) takeThrottle(service, action string) bool {
+	for _, k := range []string{service + "." + action, "*." + action} {
+		if e.throttles[k] > 0 {
+			e.throttles[k]--
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP routes a request to its service by protocol: X-Amz-Target for
+// JSON 1.1, the Action form field for Query.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
+		e.serveControl(w, r)
+		return
+	}
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		e.serveJSON(w, r, target)
+		return
+	}
+	e.serveQuery(w, r)
+}
+
+// newID returns n random bytes as hex, for request IDs, task IDs and the like.
+func newID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// requestID is an AWS-looking request id.
+func requestID() string {
+	h := newID(16)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

@@ -1,0 +1,44 @@
+package awsemu
+
+import (
+	"context"
+	"net"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Server is an Emulator listening on 127.0.0.1.
+type Server struct {
+	*Emulator
+	URL string // e.g. http://127.0.0.1:41234
+	srv *http.Server
+	ln  net.Listener
+}
+
+// Listen starts the emulator on addr (use "127.0.0.1:0" for a free port).
+func Listen(addr string, opts Options) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	e := New(opts)
+	s := &Server{Emulator: e, URL: "http://" + ln.Addr().String(), ln: ln, srv: &http.Server{Handler: e}}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Shutdown(context.Background()) }
+
+// AWSConfig returns an aws.Config whose clients talk to this emulator with
+// static test credentials. Retry behaviour is the SDK's default (standard
+// retryer with backoff), so throttling faults are survived as against AWS.
+func (s *Server) AWSConfig() aws.Config {
+	return aws.Config{
+		Region:       s.region,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "emulator-secret", ""),
+		BaseEndpoint: aws.String(s.URL),
+	}
+}
