@@ -15,6 +15,42 @@ type Options struct {
 	Region    string // default "us-east-1"
 	AccountID string // default "123456789012"
 	Clock     Clock  // default RealClock{}
+	Timing    Timing // zero fields take DefaultTiming's values
+}
+
+// Timing scripts how long the emulated world takes to move. Tests keep these
+// short; the server command takes them as flags.
+type Timing struct {
+	TaskStart     time.Duration // PROVISIONING -> RUNNING
+	TaskStop      time.Duration // STOPPING -> STOPPED; also how long a one-off task runs before it exits
+	Rollout       time.Duration // UpdateService -> deployment COMPLETED, unless set per service
+	TargetHealthy time.Duration // ELB target "initial" -> "healthy"
+	Draining      time.Duration // ELB deregistration delay ("draining" -> gone)
+}
+
+// DefaultTiming is fast enough for tests and visible enough for a rehearsal.
+var DefaultTiming = Timing{
+	TaskStart:     200 * time.Millisecond,
+	TaskStop:      200 * time.Millisecond,
+	Rollout:       time.Second,
+	TargetHealthy: 200 * time.Millisecond,
+	Draining:      100 * time.Millisecond,
+}
+
+func (t Timing) withDefaults() Timing {
+	d := DefaultTiming
+	for _, f := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{
+		{&t.TaskStart, d.TaskStart}, {&t.TaskStop, d.TaskStop}, {&t.Rollout, d.Rollout},
+		{&t.TargetHealthy, d.TargetHealthy}, {&t.Draining, d.Draining},
+	} {
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	return t
 }
 
 // Call is one API request the emulator answered, for assertions such as
@@ -43,11 +79,13 @@ type Emulator struct {
 	region    string
 	account   string
 	clock     Clock
+	timing    Timing
 	calls     []Call
 	throttles map[string]int // "service.Action" or "*.Action" -> calls still to throttle
 	jsonOps   map[string]jsonOp
 	queryOps  map[string]queryOp
 	advancers []func(now time.Time)
+	controls  map[string]http.HandlerFunc
 
 	ecs   *ecsState
 	ecr   *ecrState
@@ -70,6 +108,8 @@ func New(opts Options) *Emulator {
 		region:    opts.Region,
 		account:   opts.AccountID,
 		clock:     opts.Clock,
+		timing:    opts.Timing.withDefaults(),
+		controls:  map[string]http.HandlerFunc{},
 		throttles: map[string]int{},
 		jsonOps:   map[string]jsonOp{},
 		queryOps:  map[string]queryOp{},
@@ -96,6 +136,11 @@ func (e *Emulator) onJSON(service, action string, op jsonOp) { e.jsonOps[service
 
 // onQuery registers a Query-protocol action for service (elbv2, sts).
 func (e *Emulator) onQuery(service, action string, op queryOp) { e.queryOps[service+"."+action] = op }
+
+// onControl registers an emulator endpoint (not an AWS API) at
+// /_emulator/<path>, e.g. fault injection for the server command or an app
+// health URL. The handler must take e.mu itself if it touches state.
+func (e *Emulator) onControl(path string, h http.HandlerFunc) { e.controls["/_emulator/"+path] = h }
 
 // onAdvance registers a function that moves time-driven state to now. It runs
 // with the emulator lock held before every request.

@@ -1,12 +1,17 @@
 package awsemu
 
-// Placeholders so the core compiles while the service files are written;
-// each is replaced by the real service file (ecs_*.go, ecr.go, logs.go,
-// elbv2_*.go, sts.go). Delete an entry here when its file defines it.
+import "time"
+
+// Placeholders so the core compiles while ECS, ECR, Logs and STS are written.
+// Delete each entry once its real file defines it; delete this file at the end.
 
 type ecsState struct{}
 
 func newECS(e *Emulator) *ecsState { return &ecsState{} }
+
+// targetsFor returns the RUNNING tasks that services have registered with a
+// target group (the ELBv2 side derives target health from these).
+func (s *ecsState) targetsFor(targetGroupArn string) []lbTarget { return nil }
 
 type ecrState struct{}
 
@@ -16,8 +21,6 @@ type logsState struct{}
 
 func newLogs(e *Emulator) *logsState { return &logsState{} }
 
-type elbv2State struct{}
-
-func newELBv2(e *Emulator) *elbv2State { return &elbv2State{} }
-
 func registerSTS(e *Emulator) {}
+
+var _ = time.Now
