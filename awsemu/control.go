@@ -3,6 +3,7 @@ package awsemu
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // serveControl answers the emulator's own endpoints under /_emulator/ (not
@@ -16,6 +17,18 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	default:
 		if h := e.controls[r.URL.Path]; h != nil {
 			h(w, r)
+			return
+		}
+		// A path registered with a trailing slash also serves the paths
+		// under it (longest match wins), as with http.ServeMux.
+		best := ""
+		for p := range e.controls {
+			if strings.HasSuffix(p, "/") && strings.HasPrefix(r.URL.Path, p) && len(p) > len(best) {
+				best = p
+			}
+		}
+		if best != "" {
+			e.controls[best](w, r)
 			return
 		}
 		http.NotFound(w, r)

@@ -1,0 +1,352 @@
+package awsemu
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// ecsDeployment is one ECS rolling deployment of a service.
+type ecsDeployment struct {
+	id           string
+	status       string // PRIMARY, ACTIVE
+	td           *ecsTaskDef
+	launch       launchSpec
+	desired      int32
+	failedTasks  int32
+	createdAt    time.Time
+	updatedAt    time.Time
+	completeAt   time.Time // earliest COMPLETED: createdAt + rollout time
+	readyAt      time.Time // when desired healthy tasks were first all up
+	rolloutState types.DeploymentRolloutState
+	reason       string
+	crash        string // "", "never" (NeverStabilize), "breaker" (CircuitBreakerRollback)
+}
+
+// rollback threshold: ECS trips the circuit breaker after
+// max(3, min(200, ceil(desired/2))) failed tasks.
+func breakerThreshold(desired int32) int32 {
+	t := (desired + 1) / 2
+	if t < 3 {
+		t = 3
+	}
+	if t > 200 {
+		t = 200
+	}
+	return t
+}
+
+func (svc *ecsService) primary() *ecsDeployment {
+	if len(svc.deployments) == 0 {
+		return nil
+	}
+	return svc.deployments[0]
+}
+
+// startDeployment makes a new PRIMARY deployment of svc.td; the previous
+// ones become ACTIVE and drain once the new one is healthy. rollbackOf is
+// the deployment being rolled back (circuit breaker), or nil.
+func (s *ecsState) startDeployment(svc *ecsService, at time.Time, rollbackOf *ecsDeployment) *ecsDeployment {
+	for _, d := range svc.deployments {
+		d.status = "ACTIVE"
+		d.updatedAt = at
+	}
+	d := &ecsDeployment{
+		id: fmt.Sprintf("ecs-svc/%019d", rand.Int64N(9e18)), status: "PRIMARY", td: svc.td, launch: svc.launch,
+		desired: svc.desired, createdAt: at, updatedAt: at, rolloutState: types.DeploymentRolloutStateInProgress,
+	}
+	rollout := s.e.timing.Rollout
+	if r, ok := s.faults.rolloutTime[svc.name]; ok {
+		rollout = r
+	}
+	if min := s.e.timing.TaskStart; rollout < min {
+		rollout = min
+	}
+	d.completeAt = at.Add(rollout)
+	d.reason = "ECS deployment " + d.id + " in progress."
+	if rollbackOf == nil {
+		if s.faults.neverStabilize[svc.name] {
+			d.crash = "never"
+		} else if s.faults.breakerRollback[svc.name] {
+			d.crash = "breaker"
+			delete(s.faults.breakerRollback, svc.name)
+		}
+	} else {
+		d.reason = "ECS deployment circuit breaker: rolling back to deploymentId " + svc.stable.id + "."
+	}
+	svc.deployments = append([]*ecsDeployment{d}, svc.deployments...)
+	s.reconcile(svc, at)
+	return d
+}
+
+// deploymentTasks are the tasks a deployment started that have not stopped.
+func (s *ecsState) deploymentTasks(d *ecsDeployment) []*ecsTask {
+	var out []*ecsTask
+	for _, svc := range s.servicesOf(d) {
+		for _, t := range sortedTasks(svc.cluster) {
+			if t.deployment == d && t.lastStatus != "STOPPED" {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func (s *ecsState) servicesOf(d *ecsDeployment) []*ecsService {
+	for _, c := range s.clusters {
+		for _, svc := range c.services {
+			for _, x := range svc.deployments {
+				if x == d {
+					return []*ecsService{svc}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// reconcile starts or stops tasks of the PRIMARY deployment to match its
+// desired count (a FAILED deployment launches nothing more).
+func (s *ecsState) reconcile(svc *ecsService, at time.Time) {
+	d := svc.primary()
+	if d == nil || svc.status != "ACTIVE" {
+		return
+	}
+	var alive []*ecsTask
+	for _, t := range s.deploymentTasks(d) {
+		if t.desiredStatus == "RUNNING" {
+			alive = append(alive, t)
+		}
+	}
+	if n := int(d.desired) - len(alive); n > 0 && d.rolloutState != types.DeploymentRolloutStateFailed {
+		var ids []string
+		for i := 0; i < n; i++ {
+			t := s.launchTask(svc.cluster, d.td, d.launch, at)
+			t.service, t.deployment = svc, d
+			t.group, t.startedBy = "service:"+svc.name, d.id
+			t.plan = taskPlan{crashes: d.crash != "", exitCode: 1, lbService: len(svc.lbs) > 0}
+			ids = append(ids, "(task "+t.id+")")
+		}
+		s.serviceEvent(svc, at, fmt.Sprintf("has started %d tasks: %s.", n, strings.Join(ids, " ")))
+	} else if n < 0 {
+		var ids []string
+		for _, t := range alive[:-n] {
+			s.beginStop(t, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
+			ids = append(ids, "(task "+t.id+")")
+		}
+		s.serviceEvent(svc, at, fmt.Sprintf("has stopped %d running tasks: %s.", -n, strings.Join(ids, " ")))
+	}
+	s.checkReady(svc, at)
+}
+
+// healthyCount counts a deployment's running, healthy tasks.
+func (s *ecsState) healthyCount(d *ecsDeployment) int32 {
+	n := int32(0)
+	for _, t := range s.deploymentTasks(d) {
+		if t.lastStatus == "RUNNING" && t.healthy && t.desiredStatus == "RUNNING" {
+			n++
+		}
+	}
+	return n
+}
+
+// checkReady drains older deployments once the PRIMARY one has its desired
+// healthy tasks, and notes when it became ready (for completion).
+func (s *ecsState) checkReady(svc *ecsService, at time.Time) {
+	d := svc.primary()
+	if d == nil || d.rolloutState == types.DeploymentRolloutStateFailed || s.healthyCount(d) < d.desired {
+		return
+	}
+	if d.readyAt.IsZero() {
+		d.readyAt = at
+	}
+	for _, old := range svc.deployments[1:] {
+		var ids []string
+		for _, t := range s.deploymentTasks(old) {
+			if t.desiredStatus == "RUNNING" {
+				s.beginStop(t, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
+				ids = append(ids, "(task "+t.id+")")
+			}
+		}
+		if len(ids) > 0 {
+			s.serviceEvent(svc, at, fmt.Sprintf("has stopped %d running tasks: %s.", len(ids), strings.Join(ids, " ")))
+		}
+	}
+}
+
+// completeDue is when the PRIMARY deployment completes, or zero.
+func (svc *ecsService) completeDue() time.Time {
+	d := svc.primary()
+	if d == nil || d.rolloutState != types.DeploymentRolloutStateInProgress || d.readyAt.IsZero() {
+		return time.Time{}
+	}
+	if d.readyAt.After(d.completeAt) {
+		return d.readyAt
+	}
+	return d.completeAt
+}
+
+// complete marks the PRIMARY deployment COMPLETED and retires the others.
+func (s *ecsState) complete(svc *ecsService, at time.Time) {
+	d := svc.primary()
+	for _, old := range svc.deployments[1:] {
+		for _, t := range s.deploymentTasks(old) {
+			s.beginStop(t, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
+		}
+	}
+	svc.deployments = svc.deployments[:1]
+	d.rolloutState = types.DeploymentRolloutStateCompleted
+	d.reason = "ECS deployment " + d.id + " completed."
+	d.updatedAt = at
+	svc.stable = d
+	s.serviceEvent(svc, at, "(deployment "+d.id+") deployment completed.")
+	s.serviceEvent(svc, at, "has reached a steady state.")
+}
+
+func (s *ecsState) serviceTaskHealthy(t *ecsTask, at time.Time) {
+	if t.deployment == t.service.primary() {
+		s.checkReady(t.service, at)
+	}
+}
+
+// taskFailed counts a service task that failed to start or crashed, and
+// trips the deployment circuit breaker when ECS would.
+func (s *ecsState) taskFailed(t *ecsTask, at time.Time, why string) {
+	svc, d := t.service, t.deployment
+	if svc == nil || d == nil {
+		return
+	}
+	d.failedTasks++
+	d.updatedAt = at
+	s.serviceEvent(svc, at, fmt.Sprintf("(task %s) failed: %s.", t.id, why))
+	if d != svc.primary() || d.rolloutState != types.DeploymentRolloutStateInProgress {
+		return
+	}
+	cb := svc.depConf.DeploymentCircuitBreaker
+	breaker := d.crash == "breaker" || (cb != nil && cb.Enable && d.crash != "never")
+	if !breaker || d.failedTasks < breakerThreshold(d.desired) {
+		if d.failedTasks%3 == 0 {
+			s.serviceEvent(svc, at, "is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
+		}
+		return
+	}
+	d.rolloutState = types.DeploymentRolloutStateFailed
+	d.reason = "ECS deployment circuit breaker: tasks failed to start."
+	s.serviceEvent(svc, at, "(deployment "+d.id+") deployment failed: tasks failed to start.")
+	rollback := d.crash == "breaker" || cb != nil && cb.Rollback
+	if !rollback || svc.stable == nil {
+		return
+	}
+	for _, x := range s.deploymentTasks(d) {
+		s.beginStop(x, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
+	}
+	s.serviceEvent(svc, at, "rolling back to deployment "+svc.stable.id+".")
+	svc.td = svc.stable.td
+	svc.launch = svc.stable.launch
+	s.startDeployment(svc, at, d)
+}
+
+// serviceTaskStopped lets the scheduler replace a task that stopped.
+func (s *ecsState) serviceTaskStopped(t *ecsTask, at time.Time) {
+	if t.deployment == t.service.primary() {
+		s.reconcile(t.service, at)
+	}
+}
+
+// deploymentShape renders a deployment with its live task counts.
+func (s *ecsState) deploymentShape(svc *ecsService, d *ecsDeployment) types.Deployment {
+	out := types.Deployment{
+		Id: ptr(d.id), Status: ptr(d.status), TaskDefinition: d.td.td.TaskDefinitionArn,
+		DesiredCount: d.desired, FailedTasks: d.failedTasks, CreatedAt: ptr(d.createdAt), UpdatedAt: ptr(d.updatedAt),
+		LaunchType: d.launch.launchType, CapacityProviderStrategy: d.launch.cps, NetworkConfiguration: d.launch.netConf,
+		RolloutState: d.rolloutState, RolloutStateReason: ptr(d.reason),
+	}
+	if d.launch.launchType == types.LaunchTypeFargate || len(d.launch.cps) > 0 {
+		out.PlatformVersion, out.PlatformFamily = ptr("1.4.0"), ptr("Linux")
+	}
+	for _, t := range s.deploymentTasks(d) {
+		switch t.lastStatus {
+		case "RUNNING":
+			out.RunningCount++
+		case "PROVISIONING", "PENDING":
+			out.PendingCount++
+		}
+	}
+	return out
+}
+
+// advance moves every task and deployment to now, one transition at a time
+// in time order, so effects (replacements, drains, completions) happen at
+// the instant they would have.
+func (s *ecsState) advance(now time.Time) {
+	for i := 0; i < 100000; i++ {
+		var next time.Time
+		var run func()
+		consider := func(at time.Time, f func()) {
+			if !at.IsZero() && !at.After(now) && (run == nil || at.Before(next)) {
+				next, run = at, f
+			}
+		}
+		for _, c := range s.clusters {
+			for _, id := range c.taskOrder {
+				t := c.tasks[id]
+				at := t.nextAt()
+				consider(at, func() { s.stepTask(t, at) })
+			}
+			for _, name := range c.svcOrder {
+				svc := c.services[name]
+				at := svc.completeDue()
+				consider(at, func() { s.complete(svc, at) })
+				if svc.status == "DRAINING" && len(s.serviceTasks(svc)) == 0 {
+					consider(now, func() { svc.status = "INACTIVE"; svc.deployments = nil })
+				}
+			}
+		}
+		if run == nil {
+			break
+		}
+		run()
+	}
+	s.gcStoppedTasks(now)
+}
+
+// serviceTasks are a service's tasks that have not stopped.
+func (s *ecsState) serviceTasks(svc *ecsService) []*ecsTask {
+	var out []*ecsTask
+	for _, t := range sortedTasks(svc.cluster) {
+		if t.service == svc && t.lastStatus != "STOPPED" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// targetsFor returns the tasks that services have registered with a target
+// group (the ELBv2 side derives target health from these): RUNNING tasks,
+// and stopping ones flagged Stopping while they drain.
+func (s *ecsState) targetsFor(targetGroupArn string) []lbTarget {
+	var out []lbTarget
+	for _, c := range s.clusters {
+		for _, name := range c.svcOrder {
+			svc := c.services[name]
+			for _, lb := range svc.lbs {
+				if deref(lb.TargetGroupArn) != targetGroupArn {
+					continue
+				}
+				for _, t := range s.serviceTasks(svc) {
+					if t.startedAt.IsZero() {
+						continue
+					}
+					out = append(out, lbTarget{
+						ID: t.ip, Port: deref(lb.ContainerPort), TaskArn: t.arn, TaskDefinitionArn: *t.td.td.TaskDefinitionArn,
+						ServiceName: svc.name, RunningSince: t.startedAt, Stopping: t.desiredStatus == "STOPPED",
+					})
+				}
+			}
+		}
+	}
+	return out
+}

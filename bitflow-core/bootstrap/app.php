@@ -1,0 +1,16 @@
+<?php
+
+/*
+| Classic (Laravel 10-style) application bootstrap. Laravel 11 still supports it,
+| and it is the only one Debian's Laravel 8 understands, so one file serves both.
+*/
+
+$app = new Illuminate\Foundation\Application(
+    $_ENV['APP_BASE_PATH'] ?? dirname(__DIR__)
+);
+
+$app->singleton(Illuminate\Contracts\Http\Kernel::class, App\Http\Kernel::class);
+$app->singleton(Illuminate\Contracts\Console\Kernel::class, App\Console\Kernel::class);
+$app->singleton(Illuminate\Contracts\Debug\ExceptionHandler::class, App\Exceptions\Handler::class);
+
+return $app;

@@ -1,0 +1,70 @@
+// The 14 apps' wiring files and Dockerfiles are generated from templates/;
+// this fails when any of them is stale, and shows that the check can fail.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { pinnedPnpmVersion, renderAll, ROOT, staleFiles, strayAppDirs } from "../scripts/generate.mjs";
+
+describe("generated app files", () => {
+  it("are current: run `pnpm generate` if this fails", () => {
+    expect(staleFiles()).toEqual([]);
+    expect(strayAppDirs()).toEqual([]);
+  });
+
+  it("cover 7 files for each of the 14 apps", () => {
+    const files = renderAll();
+    expect(files).toHaveLength(14 * 7);
+    expect(files.filter((f) => f.path.endsWith("/Dockerfile"))).toHaveLength(14);
+    for (const f of files) expect(f.content, f.path).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  describe("in a copy with one file hand-edited, one missing and one stray app", () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), "bitflow-gen-"));
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+    for (const p of ["apps.json", "package.json", "templates"]) cpSync(path.join(ROOT, p), path.join(tmp, p), { recursive: true });
+    for (const f of renderAll()) {
+      mkdirSync(path.dirname(path.join(tmp, f.path)), { recursive: true });
+      writeFileSync(path.join(tmp, f.path), f.content);
+    }
+    it("reports exactly those", () => {
+      expect(staleFiles(tmp)).toEqual([]);
+      writeFileSync(path.join(tmp, "apps/student/Dockerfile"), "FROM scratch\n");
+      rmSync(path.join(tmp, "apps/parent/app/api/health/route.ts"));
+      mkdirSync(path.join(tmp, "apps/janitor"));
+      expect(staleFiles(tmp).sort()).toEqual(["apps/parent/app/api/health/route.ts", "apps/student/Dockerfile"]);
+      expect(strayAppDirs(tmp)).toEqual(["janitor"]);
+    });
+  });
+});
+
+describe("templates/Dockerfile", () => {
+  const df = readFileSync(path.join(ROOT, "templates/Dockerfile"), "utf8");
+  const froms = df.split("\n").filter((l) => l.startsWith("FROM "));
+
+  it("takes its base images as arguments defaulting to node:20-bookworm-slim", () => {
+    expect(df).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(df).toMatch(/^ARG RUNTIME_IMAGE=node:20-bookworm-slim$/m);
+    expect(froms.map((l) => l.split(" ")[1])).toEqual(["${NODE_IMAGE}", "deps", "${RUNTIME_IMAGE}"]);
+  });
+
+  it("is multi-stage and runs as a non-root user with a health check", () => {
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    const runtime = df.slice(df.lastIndexOf("\nFROM "));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime.indexOf("USER node")).toBeLessThan(runtime.indexOf("CMD ["));
+    expect(runtime).toMatch(/^HEALTHCHECK .*\n.*\/api\/health/m);
+    // The runtime copies only the standalone server and static assets.
+    expect(runtime.match(/^COPY .*$/gm)).toEqual([
+      "COPY --from=build /repo/apps/{{name}}/.next/standalone ./",
+      "COPY --from=build /repo/apps/{{name}}/.next/static ./apps/{{name}}/.next/static",
+      "COPY --from=build /repo/apps/{{name}}/public ./apps/{{name}}/public",
+    ]);
+  });
+
+  it("installs the pnpm pinned in package.json", () => {
+    expect(df).toContain("pnpm@{{pnpmVersion}}");
+    expect(pinnedPnpmVersion()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(renderAll().find((f) => f.path === "apps/principal/Dockerfile")?.content).toContain(`pnpm@${pinnedPnpmVersion()}`);
+  });
+});

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"dagger/bitflow/audit"
+	"dagger/bitflow/internal/dagger"
+)
+
+// Audit checks the backend's and the frontend's dependencies against their
+// advisory databases: `composer audit --locked --format=json` (bitflow-core)
+// and `pnpm audit --json` (bitflow-frontend), parsed into one table of tool,
+// package, version, advisory and severity, most severe first.
+//
+// It fails when any advisory is at or above --fail-on. An advisory database
+// that cannot be reached (no network, registry refusing the audit endpoint,
+// Packagist disabled in composer.json so Composer would print a false "no
+// advisories") is a FAILURE TO AUDIT, never a pass; --allow-unreachable-advisories
+// downgrades that to a warning line in the table. Never cached: advisories
+// change daily.
+//
+// Example: dagger call audit --fail-on critical
+// +cache="never"
+func (m *Bitflow) Audit(ctx context.Context,
+	// Lowest severity that fails: none, info, low, moderate, high, critical.
+	// +optional
+	// +default="high"
+	failOn string,
+	// Report an unreachable advisory database as a warning instead of failing.
+	// +optional
+	allowUnreachableAdvisories bool,
+) (string, error) {
+	threshold, err := audit.ParseThreshold(failOn)
+	if err != nil {
+		return "", err
+	}
+	report, err := m.audit(ctx)
+	if err != nil {
+		return "", err
+	}
+	table := report.Table()
+	if err := report.Gate(threshold, allowUnreachableAdvisories); err != nil {
+		return "", fmt.Errorf("audit failed:\n%s\n%w", table, err)
+	}
+	return table, nil
+}
+
+func (m *Bitflow) audit(ctx context.Context) (*audit.Report, error) {
+	var r audit.Report
+	if err := r.Add(m.composerAudit(ctx)); err != nil {
+		return nil, err
+	}
+	if err := r.Add(m.pnpmAudit(ctx)); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// run executes argv in ctr without failing on a non-zero exit and returns
+// stdout, stderr and the exit code. A unique env var keeps the engine from
+// replaying a cached result (the databases change; the inputs do not).
+func run(ctx context.Context, ctr *dagger.Container, argv []string) (string, string, int, error) {
+	done := ctr.
+		WithEnvVariable("BITFLOW_AUDIT_AT", time.Now().UTC().Format(time.RFC3339Nano)).
+		WithExec(argv, dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
+	code, err := done.ExitCode(ctx)
+	if err != nil {
+		return "", "", 0, err
+	}
+	stdout, err := done.Stdout(ctx)
+	if err != nil {
+		return "", "", 0, err
+	}
+	stderr, err := done.Stderr(ctx)
+	if err != nil {
+		return "", "", 0, err
+	}
+	return stdout, stderr, code, nil
+}
+
+func (m *Bitflow) composerAudit(ctx context.Context) ([]audit.Finding, error) {
+	core := m.Source.Directory("bitflow-core")
+	composerJSON, err := core.File("composer.json").Contents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bitflow-core/composer.json: %w", err)
+	}
+	if err := audit.CheckComposerSources([]byte(composerJSON)); err != nil {
+		return nil, err
+	}
+	if _, err := core.File("composer.lock").Sync(ctx); err != nil {
+		return nil, fmt.Errorf("bitflow-core/composer.lock is missing: composer audit --locked needs the lock file committed: %w", err)
+	}
+	manifests := dag.Directory().WithDirectory("/", core, dagger.DirectoryWithDirectoryOpts{Include: []string{"composer.json", "composer.lock"}})
+	stdout, stderr, code, err := run(ctx, m.phpBase().WithDirectory("/app", manifests),
+		[]string{"composer", "audit", "--locked", "--format=json", "--no-interaction"})
+	if err != nil {
+		return nil, fmt.Errorf("composer audit: %w", err)
+	}
+	return audit.ParseComposer([]byte(stdout), []byte(stderr), code)
+}
+
+func (m *Bitflow) pnpmAudit(ctx context.Context) ([]audit.Finding, error) {
+	base, err := m.pnpmBase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fe := m.Source.Directory("bitflow-frontend")
+	manifests := dag.Directory().WithDirectory("/", fe, dagger.DirectoryWithDirectoryOpts{Include: frontendManifests})
+	stdout, _, code, err := run(ctx, base.WithDirectory("/src", manifests), []string{"pnpm", "audit", "--json"})
+	if err != nil {
+		return nil, fmt.Errorf("pnpm audit: %w", err)
+	}
+	return audit.ParsePnpm([]byte(stdout), code)
+}

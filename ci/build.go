@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"dagger/bitflow/apps"
+	"dagger/bitflow/internal/dagger"
+)
+
+// builtImage is one image of a release, built (synced) in the engine.
+type builtImage struct {
+	App       string
+	Container *dagger.Container
+	Digest    string // content digest of the root filesystem
+	Took      time.Duration
+}
+
+// Build builds every image of a release concurrently: the backend
+// (bitflow-core/Dockerfile) and all 14 portals (bitflow-frontend/apps/*/Dockerfile).
+// The portals share one dependency stage (`pnpm fetch` from the lockfile) and
+// the engine's layer cache, so touching one portal rebuilds only that image.
+// Every build runs to the end even if another fails; the error lists each
+// failed image. Returns a table of app, root filesystem digest and build time.
+//
+// Example: dagger call build
+func (m *Bitflow) Build(ctx context.Context) (string, error) {
+	images, err := m.buildAll(ctx)
+	if err != nil {
+		return "", err
+	}
+	return imageTable(images), nil
+}
+
+// releaseImages is the backend plus every portal, not yet built.
+func (m *Bitflow) releaseImages(ctx context.Context) ([]builtImage, error) {
+	list, err := m.frontendApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	backend, err := m.BuildBackend()
+	if err != nil {
+		return nil, err
+	}
+	out := []builtImage{{App: apps.Backend, Container: backend}}
+	for _, a := range list {
+		out = append(out, builtImage{App: a.Name, Container: m.frontendImage(a.Name)})
+	}
+	return out, nil
+}
+
+// buildAll builds the backend and every portal concurrently and waits for all
+// of them; the error names every image that failed.
+func (m *Bitflow) buildAll(ctx context.Context) ([]builtImage, error) {
+	images, err := m.releaseImages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(images))
+	var wg sync.WaitGroup
+	for i := range images {
+		wg.Add(1)
+		go func(img *builtImage, slot *error) {
+			defer wg.Done()
+			start := time.Now()
+			ctr, err := img.Container.Sync(ctx)
+			if err == nil {
+				img.Digest, err = ctr.Rootfs().Digest(ctx)
+			}
+			img.Took = time.Since(start)
+			if err != nil {
+				*slot = fmt.Errorf("build %s: %w", img.App, err)
+			}
+		}(&images[i], &errs[i])
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		var failed []string
+		for i, e := range errs {
+			if e != nil {
+				failed = append(failed, images[i].App)
+			}
+		}
+		return nil, fmt.Errorf("%d of %d image builds failed (%s): %w", len(failed), len(images), strings.Join(failed, ", "), err)
+	}
+	return images, nil
+}
+
+func imageTable(images []builtImage) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "APP\tROOTFS DIGEST\tTIME")
+	for _, img := range images {
+		fmt.Fprintf(w, "%s\t%s\t%.1fs\n", img.App, img.Digest, img.Took.Seconds())
+	}
+	_ = w.Flush()
+	fmt.Fprintf(&b, "%d images built\n", len(images))
+	return b.String()
+}

@@ -1,0 +1,145 @@
+package enginetest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHelpListsEveryFunction(t *testing.T) {
+	out := mustSucceed(t, call(t, 10*time.Minute, "--help"))
+	for _, fn := range []string{"test-backend", "test-frontend", "audit", "build-backend", "build-frontend", "build", "publish", "ci", "deploy", "rollback", "plan"} {
+		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(fn) + `\s`).MatchString(out) {
+			t.Errorf("dagger call --help does not list %s:\n%s", fn, out)
+		}
+	}
+}
+
+func TestBuildFrontendRefusesUnknownApp(t *testing.T) {
+	r := call(t, 10*time.Minute, "build-frontend", "--app", "no-such-portal")
+	if r.err == nil {
+		t.Fatal("unknown app accepted")
+	}
+	all := r.stdout + r.stderr
+	for _, s := range []string{`unknown app "no-such-portal"`, "student", "super-non-teaching-manager"} {
+		if !strings.Contains(all, s) {
+			t.Errorf("error output lacks %q:\n%s", s, lastLines(all, 30))
+		}
+	}
+}
+
+func TestBuildFrontendOneApp(t *testing.T) {
+	out := mustSucceed(t, call(t, 30*time.Minute, "build-frontend", "--app", "student", "directory", "--path", "/app/apps/student", "entries"))
+	if !strings.Contains(out, "server.js") {
+		t.Errorf("standalone server.js missing from the student image:\n%s", out)
+	}
+}
+
+func TestBuildBackendHasNoDevDependencies(t *testing.T) {
+	out := mustSucceed(t, call(t, 30*time.Minute, "build-backend", "with-exec", "--args", "sh,-c,test -d vendor/laravel && ! test -e vendor/phpunit && echo prod-vendor-ok", "stdout"))
+	if !strings.Contains(out, "prod-vendor-ok") {
+		t.Errorf("backend image check: %s", out)
+	}
+}
+
+func TestTestFrontend(t *testing.T) {
+	out := mustSucceed(t, call(t, 30*time.Minute, "test-frontend"))
+	if !regexp.MustCompile(`Tests\s+\d+ passed`).MatchString(out) {
+		t.Errorf("no vitest summary in output:\n%s", lastLines(out, 20))
+	}
+}
+
+func TestTestBackend(t *testing.T) {
+	r := call(t, 30*time.Minute, "test-backend")
+	if r.err != nil && strings.Contains(r.stderr, "repo.packagist.org") {
+		t.Skip("Packagist is unreachable from this engine's containers: composer install cannot run, skipping test-backend")
+	}
+	out := mustSucceed(t, r)
+	if !regexp.MustCompile(`(?i)tests?:\s+\d+ passed|OK \(\d+ tests?`).MatchString(out) {
+		t.Errorf("no test summary in output:\n%s", lastLines(out, 20))
+	}
+}
+
+func TestAuditUnreachableIsAFailureUnlessAllowed(t *testing.T) {
+	r := call(t, 20*time.Minute, "audit")
+	all := r.stdout + r.stderr
+	if r.err == nil {
+		if strings.Contains(all, "UNAVAILABLE") {
+			t.Fatal("audit passed although an advisory database was unavailable")
+		}
+		t.Logf("both advisory databases reachable:\n%s", r.stdout)
+		return
+	}
+	if !strings.Contains(all, "could not consult an advisory database") && !strings.Contains(all, "advisories at or above") {
+		t.Fatalf("audit failed for another reason:\n%s", lastLines(all, 40))
+	}
+	if strings.Contains(all, "advisories at or above") {
+		return // real findings: a legitimate failure
+	}
+	out := mustSucceed(t, call(t, 20*time.Minute, "audit", "--allow-unreachable-advisories"))
+	if !strings.Contains(out, "UNAVAILABLE:") {
+		t.Errorf("downgraded audit must still show the warning:\n%s", out)
+	}
+}
+
+func TestAuditRejectsBadThreshold(t *testing.T) {
+	r := call(t, 10*time.Minute, "audit", "--fail-on", "severe")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "want one of none, info, low, moderate, high, critical") {
+		t.Fatalf("bad --fail-on accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+}
+
+func TestBuildAll(t *testing.T) {
+	out := mustSucceed(t, call(t, 60*time.Minute, "build"))
+	if !strings.Contains(out, "15 images built") {
+		t.Errorf("want backend + 14 portals:\n%s", out)
+	}
+}
+
+func TestPublishToLocalRegistry(t *testing.T) {
+	sha := fmt.Sprintf("%07x", time.Now().Unix()&0xfffffff)
+	out := mustSucceed(t, call(t, 60*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 15 {
+		t.Fatalf("want 15 published images, got %d:\n%s", len(lines), out)
+	}
+	re := regexp.MustCompile(`^[a-z-]+\t127\.0\.0\.1:5000/enginetest/bitflow-[a-z-]+:` + sha + `\t127\.0\.0\.1:5000/enginetest/bitflow-[a-z-]+@sha256:[0-9a-f]{64}$`)
+	for _, l := range lines {
+		if !re.MatchString(l) {
+			t.Errorf("bad line %q", l)
+		}
+	}
+}
+
+func TestPublishValidatesBeforeBuilding(t *testing.T) {
+	for _, args := range [][]string{
+		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "not-a-sha"},
+		{"publish", "--registry", "https://reg.example", "--sha", "abc1234"},
+		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "abc1234", "--registry-username", "ci"},
+	} {
+		r := call(t, 10*time.Minute, args...)
+		if r.err == nil {
+			t.Errorf("%v accepted", args)
+		}
+		if strings.Contains(r.stderr, "build-backend") || strings.Contains(r.stderr, "pnpm fetch") {
+			t.Errorf("%v: something was built before validation failed", args)
+		}
+	}
+}
+
+func TestCi(t *testing.T) {
+	r := call(t, 90*time.Minute, "ci", "--allow-unreachable-advisories")
+	all := r.stdout + r.stderr
+	if !strings.Contains(all, "test-frontend") || !strings.Contains(all, "build") {
+		t.Fatalf("no ci summary:\n%s", lastLines(all, 40))
+	}
+	if r.err != nil {
+		if strings.Contains(all, "FAIL  test-backend") && strings.Contains(all, "repo.packagist.org") &&
+			!strings.Contains(all, "FAIL  test-frontend") && !strings.Contains(all, "FAIL  build") && !strings.Contains(all, "FAIL  audit") {
+			t.Skip("Packagist is unreachable from this engine's containers: test-backend cannot install; every other part of ci passed")
+		}
+		t.Fatalf("ci failed:\n%s", lastLines(all, 60))
+	}
+}

@@ -1,0 +1,78 @@
+// Bitflow LMS pipeline: test, audit, build, publish and deploy the Laravel API
+// (bitflow-core) and the 14 Next.js portals (bitflow-frontend) with one
+// `dagger call` surface, the same on a laptop and in CI.
+//
+// Start with `dagger call ci`: backend and frontend tests, dependency audits
+// and every image build, concurrently, with no cloud account. Then `publish`
+// pushes the images (immutable git-sha tag) and `deploy` hands them to the
+// deploy brain (rolling, blue/green or canary on ECS).
+//
+// Every base image is a constructor flag (--php-image, --node-image, ...) so a
+// registry mirror can be used; pin them by digest for reproducible builds.
+package main
+
+import (
+	"dagger/bitflow/internal/dagger"
+)
+
+// Bitflow is the pipeline of the Bitflow LMS repository.
+type Bitflow struct {
+	// Source is the repository (the directory holding dagger.json).
+	Source *dagger.Directory
+	// PhpImage runs Composer and PHPUnit.
+	PhpImage string
+	// NodeImage runs pnpm and builds the portals (Dockerfile build arg NODE_IMAGE).
+	NodeImage string
+	// FrontendRuntimeImage is the portals' runtime base (Dockerfile build arg RUNTIME_IMAGE).
+	FrontendRuntimeImage string
+	// PostgresImage is the database service of test-backend.
+	PostgresImage string
+	// RedisImage is the cache/queue service of test-backend.
+	RedisImage string
+	// BackendBuildArgs are extra KEY=VALUE build args for bitflow-core/Dockerfile.
+	BackendBuildArgs []string
+}
+
+// New configures the pipeline. All flags are optional.
+func New(
+	// The repository to work on. Defaults to the directory holding dagger.json;
+	// dependency and build outputs are never uploaded.
+	// +defaultPath="/"
+	// +ignore=["**/node_modules", "**/vendor", "**/.next", "**/dist", "**/out", "**/coverage", "**/*.tsbuildinfo", "**/.pnpm-store", ".git", ".dagger-cache", "bin", "bitflow-core/storage/logs/*.log", "bitflow-core/.env", "**/.env", "**/.env.*"]
+	// +optional
+	source *dagger.Directory,
+	// PHP 8.3 CLI image with Composer (tests, composer audit).
+	// +optional
+	// +default="php:8.3-cli"
+	phpImage string,
+	// Node.js 20 image (tests, pnpm audit, portal builds: build arg NODE_IMAGE).
+	// +optional
+	// +default="node:20-bookworm-slim"
+	nodeImage string,
+	// Runtime base of the portal images (build arg RUNTIME_IMAGE).
+	// +optional
+	// +default="node:20-bookworm-slim"
+	frontendRuntimeImage string,
+	// PostgreSQL 16 image started as a service by test-backend.
+	// +optional
+	// +default="postgres:16"
+	postgresImage string,
+	// Redis 7 image started as a service by test-backend.
+	// +optional
+	// +default="redis:7"
+	redisImage string,
+	// Extra KEY=VALUE build args for bitflow-core/Dockerfile, e.g. a mirror's
+	// base image (PHP_IMAGE=mirror.example/php:8.3-fpm). Repeatable.
+	// +optional
+	backendBuildArg []string,
+) *Bitflow {
+	return &Bitflow{
+		Source:               source,
+		PhpImage:             phpImage,
+		NodeImage:            nodeImage,
+		FrontendRuntimeImage: frontendRuntimeImage,
+		PostgresImage:        postgresImage,
+		RedisImage:           redisImage,
+		BackendBuildArgs:     backendBuildArg,
+	}
+}

@@ -1,0 +1,101 @@
+package release
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestValidateSHA(t *testing.T) {
+	for _, ok := range []string{"abc1234", "0123456789abcdef0123456789abcdef01234567"} {
+		if err := ValidateSHA(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "abc", "ABC1234", "latest", "main", "0123456789abcdef0123456789abcdef012345678", "abc1234 "} {
+		if err := ValidateSHA(bad); err == nil || !strings.Contains(err.Error(), "--sha") {
+			t.Errorf("%q accepted or unnamed: %v", bad, err)
+		}
+	}
+}
+
+func TestRegistryAndRepository(t *testing.T) {
+	cases := map[string]string{
+		"123456789012.dkr.ecr.us-east-1.amazonaws.com": "123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-student",
+		"127.0.0.1:5000/bitflow/":                      "127.0.0.1:5000/bitflow/bitflow-student",
+		"localhost/team":                               "localhost/team/bitflow-student",
+	}
+	for in, want := range cases {
+		r, err := ParseRegistry(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		got, err := r.Repository("bitflow-", "student")
+		if err != nil || got != want {
+			t.Errorf("%s: %q %v, want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "https://reg.example", "registry", "reg.example/Team", "reg.example/x:tag", "reg.example/x@sha256:00"} {
+		if _, err := ParseRegistry(bad); err == nil || !strings.Contains(err.Error(), "--registry") {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+	r, _ := ParseRegistry("reg.example")
+	if _, err := r.Repository("Bad Prefix", "student"); err == nil {
+		t.Error("bad prefix accepted")
+	}
+	if got, _ := r.Repository("", "backend"); got != "reg.example/backend" {
+		t.Errorf("empty prefix: %s", got)
+	}
+}
+
+func TestTags(t *testing.T) {
+	if got := Tags("abc1234", false); !reflect.DeepEqual(got, []string{"abc1234"}) {
+		t.Errorf("%v", got)
+	}
+	if got := Tags("abc1234", true); !reflect.DeepEqual(got, []string{"abc1234", "latest"}) {
+		t.Errorf("%v", got)
+	}
+}
+
+func TestParsePushed(t *testing.T) {
+	d := "sha256:" + strings.Repeat("ab", 32)
+	p, err := ParsePushed("student", "reg.example/bitflow-student", "abc1234", "reg.example/bitflow-student:abc1234@"+d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Ref() != "reg.example/bitflow-student@"+d || p.Digest != d {
+		t.Errorf("%+v", p)
+	}
+	if got := Lines([]Published{p}); got != "student\treg.example/bitflow-student:abc1234\treg.example/bitflow-student@"+d+"\n" {
+		t.Errorf("lines %q", got)
+	}
+	for _, bad := range []string{"reg.example/bitflow-student:abc1234", "reg.example/bitflow-student:abc1234@sha256:zz", "reg.example/other:abc1234@" + d} {
+		if _, err := ParsePushed("student", "reg.example/bitflow-student", "abc1234", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestParseBuildArgs(t *testing.T) {
+	got, err := ParseBuildArgs([]string{"PHP_IMAGE=mirror.example/php:8.3-fpm", "EMPTY="})
+	if err != nil || !reflect.DeepEqual(got, [][2]string{{"PHP_IMAGE", "mirror.example/php:8.3-fpm"}, {"EMPTY", ""}}) {
+		t.Fatalf("%v %v", got, err)
+	}
+	for _, bad := range [][]string{{"NOEQUALS"}, {"=x"}, {"1A=x"}, {"A=1", "A=2"}} {
+		if _, err := ParseBuildArgs(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestECRRegion(t *testing.T) {
+	if got := ECRRegion("123456789012.dkr.ecr.eu-west-2.amazonaws.com"); got != "eu-west-2" {
+		t.Errorf("got %q", got)
+	}
+	for _, h := range []string{"127.0.0.1:5000", "reg.example", "ghcr.io"} {
+		if got := ECRRegion(h); got != "" {
+			t.Errorf("%s: %q", h, got)
+		}
+	}
+}

@@ -1,0 +1,302 @@
+package ecs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Wait defaults. DescribeServices takes at most 10 services per call; one
+// batched call per 10 services per tick keeps polling well under one call per
+// second per service however many services are deployed.
+const (
+	DefaultWaitTimeout = 30 * time.Minute
+	DefaultPoll        = time.Second
+	describeBatch      = 10
+	heartbeat          = 30 * time.Second
+)
+
+// WaitOptions configure WaitStable.
+type WaitOptions struct {
+	Cluster  string
+	Services []string
+	// Expect maps service -> the task definition ARN that must become stable
+	// (a rollback to another one is a failure). Services not in it accept any.
+	Expect map[string]string
+	// Timeout bounds the whole wait (default 30m).
+	Timeout time.Duration
+	// Poll is the shared ticker's interval (default 1s).
+	Poll time.Duration
+	// MaxFailedTasks fails a service whose awaited deployment has this many
+	// failed tasks; 0 = twice the circuit breaker's threshold for its
+	// desired count; < 0 = never.
+	MaxFailedTasks int32
+	// Out receives progress lines; nil discards them.
+	Out io.Writer
+	// Since hides service events older than this (default: the wait's start).
+	Since time.Time
+}
+
+// Wait outcomes carried by StabilityError.
+const (
+	ReasonFailed    = "failed"
+	ReasonTimeout   = "timeout"
+	ReasonCancelled = "cancelled"
+)
+
+// StabilityError is a wait that ended without every service stable: a
+// service failed (circuit-breaker rollback, tasks failing), the timeout
+// passed, or the context was cancelled. States is the last seen state of
+// every service.
+type StabilityError struct {
+	Reason  string
+	Elapsed time.Duration
+	States  []ServiceState
+	Err     error // the context or API error, if any
+}
+
+func (e *StabilityError) Error() string {
+	var parts []string
+	for _, s := range e.States {
+		switch {
+		case s.Failure != "":
+			parts = append(parts, s.Service+": "+s.Failure)
+		case !s.Stable:
+			parts = append(parts, fmt.Sprintf("%s: not stable (running %d/%d, pending %d, rollout %s)", s.Service, s.Running, s.Desired, s.Pending, orDash(s.RolloutState)))
+		}
+	}
+	head := map[string]string{
+		ReasonFailed:    "services failed to deploy",
+		ReasonTimeout:   fmt.Sprintf("services not stable after %s (timeout)", e.Elapsed.Round(time.Second)),
+		ReasonCancelled: fmt.Sprintf("wait for stable services cancelled after %s", e.Elapsed.Round(time.Second)),
+	}[e.Reason]
+	msg := head + ": " + strings.Join(parts, "; ")
+	if e.Err != nil && e.Reason != ReasonTimeout {
+		msg += " (" + e.Err.Error() + ")"
+	}
+	return msg
+}
+
+func (e *StabilityError) Unwrap() error { return e.Err }
+
+// WaitStable polls the services together on one ticker, with batched
+// DescribeServices calls, until every one is stable. It writes a progress
+// line when a service's state changes (and a heartbeat every 30 s), and
+// every new service event as it arrives. It fails early when a service's
+// deployment is rolled back by the circuit breaker or its tasks keep
+// failing; it returns a *StabilityError on failure, timeout or cancellation,
+// with the last seen state of every service.
+func WaitStable(ctx context.Context, api API, o WaitOptions) ([]ServiceState, error) {
+	if len(o.Services) == 0 {
+		return nil, nil
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultWaitTimeout
+	}
+	if o.Poll <= 0 {
+		o.Poll = DefaultPoll
+	}
+	out := o.Out
+	if out == nil {
+		out = io.Discard
+	}
+	start := time.Now()
+	if o.Since.IsZero() {
+		o.Since = start
+	}
+	w := &waiter{api: api, o: o, out: out, start: start,
+		states: map[string]ServiceState{}, lastLine: map[string]string{}, lastPrint: map[string]time.Time{},
+		seenEvents: map[string]map[string]bool{}}
+	wctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+
+	ticker := time.NewTicker(o.Poll)
+	defer ticker.Stop()
+	pending := append([]string(nil), o.Services...)
+	for {
+		svcs, err := w.describe(wctx, pending)
+		if err != nil {
+			if wctx.Err() != nil {
+				return w.stop(ctx, wctx)
+			}
+			return w.snapshot(), &StabilityError{Reason: ReasonFailed, Elapsed: time.Since(start), States: w.snapshot(), Err: err}
+		}
+		var failed bool
+		var next []string
+		for _, name := range pending {
+			st := w.update(name, svcs[name])
+			switch {
+			case st.Failure != "":
+				failed = true
+			case !st.Stable:
+				next = append(next, name)
+			}
+		}
+		if failed {
+			return w.snapshot(), &StabilityError{Reason: ReasonFailed, Elapsed: time.Since(start), States: w.snapshot()}
+		}
+		if len(next) == 0 {
+			return w.snapshot(), nil
+		}
+		pending = next
+		select {
+		case <-wctx.Done():
+			return w.stop(ctx, wctx)
+		case <-ticker.C:
+		}
+	}
+}
+
+type waiter struct {
+	api        API
+	o          WaitOptions
+	out        io.Writer
+	start      time.Time
+	mu         sync.Mutex
+	states     map[string]ServiceState
+	lastLine   map[string]string
+	lastPrint  map[string]time.Time
+	seenEvents map[string]map[string]bool
+}
+
+// stop ends a wait whose context is done: timeout if only ours expired,
+// cancelled if the caller's was.
+func (w *waiter) stop(parent, wctx context.Context) ([]ServiceState, error) {
+	reason := ReasonTimeout
+	err := wctx.Err()
+	if parent.Err() != nil {
+		reason, err = ReasonCancelled, parent.Err()
+	}
+	e := &StabilityError{Reason: reason, Elapsed: time.Since(w.start), States: w.snapshot(), Err: err}
+	fmt.Fprintf(w.out, "[%s] stopped waiting (%s); last seen:\n", w.elapsed(), reason)
+	for _, s := range e.States {
+		fmt.Fprintf(w.out, "    %s\n", s.Line())
+	}
+	return e.States, e
+}
+
+// describe fetches the services in batches of 10, concurrently.
+func (w *waiter) describe(ctx context.Context, names []string) (map[string]types.Service, error) {
+	res := map[string]types.Service{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var firstErr error
+	for i := 0; i < len(names); i += describeBatch {
+		batch := names[i:min(i+describeBatch, len(names))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := w.api.DescribeServices(ctx, &awsecs.DescribeServicesInput{Cluster: aws.String(w.o.Cluster), Services: batch})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("ecs DescribeServices %s: %w", strings.Join(batch, ","), err)
+				}
+				return
+			}
+			for _, s := range out.Services {
+				res[aws.ToString(s.ServiceName)] = s
+			}
+		}()
+	}
+	wg.Wait()
+	return res, firstErr
+}
+
+func (w *waiter) maxFailed(desired int32) int32 {
+	switch {
+	case w.o.MaxFailedTasks < 0:
+		return 0
+	case w.o.MaxFailedTasks > 0:
+		return w.o.MaxFailedTasks
+	}
+	t := (desired + 1) / 2
+	t = max(3, min(200, t))
+	return 2 * t
+}
+
+// update records and prints one service's new state and events.
+func (w *waiter) update(name string, svc types.Service) ServiceState {
+	var st ServiceState
+	if svc.ServiceName == nil {
+		st = ServiceState{Service: name, Status: "MISSING", Failure: fmt.Sprintf("service not found in cluster %s", w.o.Cluster)}
+	} else {
+		st = observe(svc, w.o.Expect[name], w.maxFailed(svc.DesiredCount))
+		w.printEvents(name, svc.Events)
+	}
+	w.mu.Lock()
+	w.states[name] = st
+	w.mu.Unlock()
+	line := st.Line()
+	now := time.Now()
+	if line != w.lastLine[name] || now.Sub(w.lastPrint[name]) >= heartbeat {
+		fmt.Fprintf(w.out, "[%s] %s\n", w.elapsed(), line)
+		w.lastLine[name], w.lastPrint[name] = line, now
+	}
+	return st
+}
+
+// printEvents writes service events newer than Since that were not shown yet, oldest first.
+func (w *waiter) printEvents(name string, evs []types.ServiceEvent) {
+	seen := w.seenEvents[name]
+	if seen == nil {
+		seen = map[string]bool{}
+		w.seenEvents[name] = seen
+	}
+	var fresh []types.ServiceEvent
+	for _, ev := range evs {
+		id := aws.ToString(ev.Id)
+		if seen[id] || (ev.CreatedAt != nil && ev.CreatedAt.Before(w.o.Since)) {
+			continue
+		}
+		seen[id] = true
+		fresh = append(fresh, ev)
+	}
+	sort.SliceStable(fresh, func(i, j int) bool {
+		return aws.ToTime(fresh[i].CreatedAt).Before(aws.ToTime(fresh[j].CreatedAt))
+	})
+	for _, ev := range fresh {
+		fmt.Fprintf(w.out, "[%s] %s event: %s\n", w.elapsed(), name, aws.ToString(ev.Message))
+	}
+}
+
+func (w *waiter) elapsed() string {
+	return fmt.Sprintf("%6s", time.Since(w.start).Round(time.Second))
+}
+
+func (w *waiter) snapshot() []ServiceState {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]ServiceState, 0, len(w.o.Services))
+	for _, n := range w.o.Services {
+		st, ok := w.states[n]
+		if !ok {
+			st = ServiceState{Service: n}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// IsTimeout reports whether err is a wait that ran out of time.
+func IsTimeout(err error) bool {
+	var se *StabilityError
+	return errors.As(err, &se) && se.Reason == ReasonTimeout
+}

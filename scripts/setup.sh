@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything `make test` needs on a fresh Debian 12 machine (as root)
+# and starts the services the tests talk to. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+if ! command -v make >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq make >/dev/null
+fi
+
+echo "setup: Go modules"
+go mod download
+if [ -f ci/go.mod ]; then (cd ci && go mod download); fi
+
+for part in backend frontend; do
+  if [ -x "scripts/setup-$part.sh" ]; then
+    echo "setup: $part"
+    "scripts/setup-$part.sh"
+  fi
+done
