@@ -16,6 +16,9 @@ type Options struct {
 	AccountID string // default "123456789012"
 	Clock     Clock  // default RealClock{}
 	Timing    Timing // zero fields take DefaultTiming's values
+	// OnCall, if set, sees every answered call (e.g. to log it). It runs
+	// with the emulator lock held: it must not call the Emulator.
+	OnCall func(Call)
 }
 
 // Timing scripts how long the emulated world takes to move. Tests keep these
@@ -86,6 +89,7 @@ type Emulator struct {
 	queryOps  map[string]queryOp
 	advancers []func(now time.Time)
 	controls  map[string]http.HandlerFunc
+	onCall    func(Call)
 
 	ecs   *ecsState
 	ecr   *ecrState
@@ -110,6 +114,7 @@ func New(opts Options) *Emulator {
 		clock:     opts.Clock,
 		timing:    opts.Timing.withDefaults(),
 		controls:  map[string]http.HandlerFunc{},
+		onCall:    opts.OnCall,
 		throttles: map[string]int{},
 		jsonOps:   map[string]jsonOp{},
 		queryOps:  map[string]queryOp{},
@@ -232,6 +237,9 @@ func (e *Emulator) dispatch(service, action string, run func() (any, error)) (an
 		}
 	}
 	e.calls = append(e.calls, call)
+	if e.onCall != nil {
+		e.onCall(call)
+	}
 	return out, err
 }
 

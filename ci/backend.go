@@ -97,13 +97,17 @@ func (m *Bitflow) phpBase() *dagger.Container {
 }
 
 // BuildBackend builds the production image of the Laravel API from
-// bitflow-core/Dockerfile (Composer --no-dev inside: no test tooling ships).
-// Extra build args (a mirror's base image, say) come from the constructor's
+// bitflow-core/Dockerfile (Composer --no-dev inside: no test tooling ships),
+// with PHP_IMAGE and COMPOSER_IMAGE from the constructor's
+// --backend-runtime-image and --composer-image; further build args come from
 // --backend-build-arg KEY=VALUE.
 //
 // Example: dagger call build-backend export --path backend.tar
 func (m *Bitflow) BuildBackend() (*dagger.Container, error) {
-	args, err := parseBuildArgs(m.BackendBuildArgs)
+	args, err := parseBuildArgs(append([]string{
+		"PHP_IMAGE=" + m.BackendRuntimeImage,
+		"COMPOSER_IMAGE=" + m.ComposerImage,
+	}, m.BackendBuildArgs...))
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,10 @@ type Bitflow struct {
 	PostgresImage string
 	// RedisImage is the cache/queue service of test-backend.
 	RedisImage string
+	// BackendRuntimeImage is the backend image's base (Dockerfile build arg PHP_IMAGE).
+	BackendRuntimeImage string
+	// ComposerImage installs the backend's production dependencies (build arg COMPOSER_IMAGE).
+	ComposerImage string
 	// BackendBuildArgs are extra KEY=VALUE build args for bitflow-core/Dockerfile.
 	BackendBuildArgs []string
 }
@@ -61,8 +65,15 @@ func New(
 	// +optional
 	// +default="redis:7"
 	redisImage string,
-	// Extra KEY=VALUE build args for bitflow-core/Dockerfile, e.g. a mirror's
-	// base image (PHP_IMAGE=mirror.example/php:8.3-fpm). Repeatable.
+	// Base of the backend image: PHP 8.3 with Apache (build arg PHP_IMAGE).
+	// +optional
+	// +default="php:8.3-apache"
+	backendRuntimeImage string,
+	// Composer image for the backend image's --no-dev install (build arg COMPOSER_IMAGE).
+	// +optional
+	// +default="composer:2"
+	composerImage string,
+	// Extra KEY=VALUE build args for bitflow-core/Dockerfile. Repeatable.
 	// +optional
 	backendBuildArg []string,
 ) *Bitflow {
@@ -73,6 +84,8 @@ func New(
 		FrontendRuntimeImage: frontendRuntimeImage,
 		PostgresImage:        postgresImage,
 		RedisImage:           redisImage,
+		BackendRuntimeImage:  backendRuntimeImage,
+		ComposerImage:        composerImage,
 		BackendBuildArgs:     backendBuildArg,
 	}
 }

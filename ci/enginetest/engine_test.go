@@ -93,3 +93,26 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(l, "\n")
 }
+
+// requireImages skips the test (one line naming them) when the engine cannot
+// pull one of the base images a function needs, e.g. on an offline mirror
+// that only carries stand-ins.
+func requireImages(t *testing.T, refs ...string) {
+	t.Helper()
+	cli := daggerCLI(t)
+	var missing []string
+	for _, ref := range refs {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, cli, "core", "container", "from", "--address", ref, "platform")
+		cmd.Dir = repoRoot(t)
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Logf("pull %s: %v: %s", ref, err, lastLines(string(out), 3))
+			missing = append(missing, ref)
+		}
+	}
+	if len(missing) > 0 {
+		t.Skipf("base image(s) %s not pullable by this engine (offline mirror without them): skipping", strings.Join(missing, ", "))
+	}
+}

@@ -38,6 +38,7 @@ func TestBuildFrontendOneApp(t *testing.T) {
 }
 
 func TestBuildBackendHasNoDevDependencies(t *testing.T) {
+	requireImages(t, "php:8.3-apache", "composer:2")
 	out := mustSucceed(t, call(t, 30*time.Minute, "build-backend", "with-exec", "--args", "sh,-c,test -d vendor/laravel && ! test -e vendor/phpunit && echo prod-vendor-ok", "stdout"))
 	if !strings.Contains(out, "prod-vendor-ok") {
 		t.Errorf("backend image check: %s", out)
@@ -52,6 +53,7 @@ func TestTestFrontend(t *testing.T) {
 }
 
 func TestTestBackend(t *testing.T) {
+	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7")
 	r := call(t, 30*time.Minute, "test-backend")
 	if r.err != nil && strings.Contains(r.stderr, "repo.packagist.org") {
 		t.Skip("Packagist is unreachable from this engine's containers: composer install cannot run, skipping test-backend")
@@ -92,6 +94,7 @@ func TestAuditRejectsBadThreshold(t *testing.T) {
 }
 
 func TestBuildAll(t *testing.T) {
+	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
 	out := mustSucceed(t, call(t, 60*time.Minute, "build"))
 	if !strings.Contains(out, "15 images built") {
 		t.Errorf("want backend + 14 portals:\n%s", out)
@@ -99,6 +102,7 @@ func TestBuildAll(t *testing.T) {
 }
 
 func TestPublishToLocalRegistry(t *testing.T) {
+	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
 	sha := fmt.Sprintf("%07x", time.Now().Unix()&0xfffffff)
 	out := mustSucceed(t, call(t, 60*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha))
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -130,6 +134,7 @@ func TestPublishValidatesBeforeBuilding(t *testing.T) {
 }
 
 func TestCi(t *testing.T) {
+	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7", "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
 	r := call(t, 90*time.Minute, "ci", "--allow-unreachable-advisories")
 	all := r.stdout + r.stderr
 	if !strings.Contains(all, "test-frontend") || !strings.Contains(all, "build") {

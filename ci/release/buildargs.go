@@ -8,20 +8,22 @@ import (
 
 var argNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// ParseBuildArgs splits --backend-build-arg values ("KEY=VALUE") into
-// name/value pairs, refusing empty or malformed names and duplicates.
+// ParseBuildArgs splits build args ("KEY=VALUE") into name/value pairs in
+// first-seen order, refusing malformed names. A later value of the same KEY
+// replaces the earlier one, so user flags override the module's defaults.
 func ParseBuildArgs(kv []string) ([][2]string, error) {
-	seen := map[string]bool{}
+	index := map[string]int{}
 	var out [][2]string
 	for _, s := range kv {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || !argNameRe.MatchString(k) {
 			return nil, fmt.Errorf("build arg %q: want KEY=VALUE with KEY a Dockerfile ARG name", s)
 		}
-		if seen[k] {
-			return nil, fmt.Errorf("build arg %s given twice", k)
+		if i, ok := index[k]; ok {
+			out[i][1] = v
+			continue
 		}
-		seen[k] = true
+		index[k] = len(out)
 		out = append(out, [2]string{k, v})
 	}
 	return out, nil

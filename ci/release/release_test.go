@@ -82,7 +82,11 @@ func TestParseBuildArgs(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, [][2]string{{"PHP_IMAGE", "mirror.example/php:8.3-fpm"}, {"EMPTY", ""}}) {
 		t.Fatalf("%v %v", got, err)
 	}
-	for _, bad := range [][]string{{"NOEQUALS"}, {"=x"}, {"1A=x"}, {"A=1", "A=2"}} {
+	got, err = ParseBuildArgs([]string{"A=1", "B=2", "A=3"})
+	if err != nil || !reflect.DeepEqual(got, [][2]string{{"A", "3"}, {"B", "2"}}) {
+		t.Fatalf("override: %v %v", got, err)
+	}
+	for _, bad := range [][]string{{"NOEQUALS"}, {"=x"}, {"1A=x"}, {"A-B=1"}} {
 		if _, err := ParseBuildArgs(bad); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
@@ -97,5 +101,26 @@ func TestECRRegion(t *testing.T) {
 		if got := ECRRegion(h); got != "" {
 			t.Errorf("%s: %q", h, got)
 		}
+	}
+}
+
+func TestDeployTags(t *testing.T) {
+	deployed := []string{"backend", "student", "parent"}
+	all, err := DeployTags(deployed, nil, "abc1234", "")
+	if err != nil || !reflect.DeepEqual(all, []AppTag{{"backend", "abc1234"}, {"student", "abc1234"}, {"parent", "abc1234"}}) {
+		t.Fatalf("%v %v", all, err)
+	}
+	some, err := DeployTags(deployed, []string{"student"}, "abc1234", "def5678")
+	if err != nil || !reflect.DeepEqual(some, []AppTag{{"backend", "def5678"}, {"student", "abc1234"}, {"parent", "def5678"}}) {
+		t.Fatalf("%v %v", some, err)
+	}
+	if _, err := DeployTags(deployed, []string{"student"}, "abc1234", ""); err == nil || !strings.Contains(err.Error(), "--previous-sha") {
+		t.Errorf("missing previous sha: %v", err)
+	}
+	if _, err := DeployTags(deployed, []string{"teacher"}, "abc1234", "def5678"); err == nil || !strings.Contains(err.Error(), "teacher") {
+		t.Errorf("undeployed app: %v", err)
+	}
+	if _, err := DeployTags(deployed, nil, "HEAD", ""); err == nil {
+		t.Error("bad sha accepted")
 	}
 }

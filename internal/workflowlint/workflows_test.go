@@ -17,8 +17,10 @@ import (
 const root = "../.."
 
 var (
-	deployPath = filepath.Join(root, ".github", "workflows", "deploy.yml")
-	ciPath     = filepath.Join(root, ".github", "workflows", "ci.yml")
+	deployPath   = filepath.Join(root, ".github", "workflows", "deploy.yml")
+	ciPath       = filepath.Join(root, ".github", "workflows", "ci.yml")
+	rollbackPath = filepath.Join(root, ".github", "workflows", "rollback.yml")
+	allPaths     = []string{deployPath, ciPath, rollbackPath}
 )
 
 func load(t *testing.T, path string) *Workflow {
@@ -35,7 +37,7 @@ func TestActionlintClean(t *testing.T) {
 	if sc == "" {
 		fmt.Println("workflowlint: shellcheck not installed (apt-get install shellcheck): run: scripts are not shell-checked; everything else is")
 	}
-	errs, err := Lint([]string{deployPath, ciPath}, sc)
+	errs, err := Lint(allPaths, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +221,7 @@ func TestCIWorkflow(t *testing.T) {
 }
 
 func TestNoSecretEchoedAndActionsPinned(t *testing.T) {
-	for _, p := range []string{deployPath, ciPath} {
+	for _, p := range allPaths {
 		w := load(t, p)
 		for _, problem := range append(SecretProblems(w), UnpinnedActions(w)...) {
 			t.Errorf("%s: %s", p, problem)
@@ -239,6 +241,8 @@ func TestSecretRulesCatchLeaks(t *testing.T) {
 			{Name: "with", Uses: "some/action@v1", With: map[string]string{"token": "${{ secrets.X }}"}},
 			{Name: "branch", Uses: "some/action@main"},
 			{Name: "fine", Run: "if [[ -n \"$SLACK_WEBHOOK_URL\" ]]; then args+=(--slack-webhook env:SLACK_WEBHOOK_URL); fi"},
+			{Name: "third-party token", Uses: "someone/download@v2", With: map[string]string{"github-token": "${{ github.token }}"}},
+			{Name: "fine download", Uses: "actions/download-artifact@v8", With: map[string]string{"github-token": "${{ github.token }}"}},
 		},
 	}}}
 	got := strings.Join(append(SecretProblems(w), UnpinnedActions(w)...), "\n")
@@ -249,12 +253,13 @@ func TestSecretRulesCatchLeaks(t *testing.T) {
 		"step 3 (trace) line 1: shell tracing",
 		"step 4 (with): input token passes a secret",
 		"some/action@main is not pinned",
+		"step 7 (third-party token): input github-token passes a secret to action someone/download@v2",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rules missed %q; found:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "(fine)") {
+	if strings.Contains(got, "(fine") {
 		t.Errorf("a test for a non-empty secret was flagged as printing it:\n%s", got)
 	}
 }
@@ -281,7 +286,7 @@ func TestDaggerVersionMatchesDaggerJSON(t *testing.T) {
 		}
 		want = strings.TrimPrefix(dj.EngineVersion, "v")
 	}
-	for _, p := range []string{deployPath, ciPath} {
+	for _, p := range allPaths {
 		versions := DaggerVersions(load(t, p))
 		if len(versions) == 0 {
 			t.Errorf("%s installs dagger without dagger/dagger-for-github", p)
@@ -324,3 +329,48 @@ func findRun(job Job, fragment string) *Step {
 }
 
 var regexpSemver = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+
+func TestRollbackWorkflow(t *testing.T) {
+	w := load(t, rollbackPath)
+	if len(w.On) != 1 || w.On["workflow_dispatch"] == nil {
+		t.Errorf("rollback must only run when dispatched by a person, triggers: %v", w.On)
+	}
+	job, ok := w.Jobs["rollback"]
+	if !ok {
+		t.Fatalf("no rollback job: %v", sortedKeys(w.Jobs))
+	}
+	deployJob := load(t, deployPath).Jobs["deploy"]
+	if job.Concurrency == nil || deployJob.Concurrency == nil ||
+		!strings.HasPrefix(job.Concurrency.Group, "deploy-${{ inputs.environment") ||
+		!strings.HasPrefix(deployJob.Concurrency.Group, "deploy-${{ inputs.environment") ||
+		job.Concurrency.CancelInProgress != false {
+		t.Errorf("rollback must share the deploy's per-environment concurrency group without cancelling: rollback %+v, deploy %+v", job.Concurrency, deployJob.Concurrency)
+	}
+	wantPerms := map[string]string{"id-token": "write", "contents": "read", "actions": "read", "deployments": "write", "statuses": "write"}
+	if fmt.Sprint(job.Permissions) != fmt.Sprint(wantPerms) {
+		t.Errorf("rollback permissions = %v, want exactly %v", job.Permissions, wantPerms)
+	}
+	dl := findStep(job, "actions/download-artifact@")
+	if dl == nil || !strings.Contains(dl.With["run-id"], "inputs.deploy_run_id") || !strings.HasPrefix(dl.With["pattern"], "release-manifest-") {
+		t.Errorf("rollback must download the chosen deploy run's release manifest: %+v", dl)
+	}
+	up := findStep(load(t, deployPath).Jobs["deploy"], "actions/upload-artifact@")
+	if up == nil || !strings.HasPrefix(up.With["name"], "release-manifest-${{ inputs.environment || 'production' }}-") {
+		t.Errorf("deploy's artifact name no longer matches rollback's download pattern: %+v", up)
+	}
+	call := findRun(job, "call \"${args[@]}\"")
+	if call == nil {
+		t.Fatal("no step runs dagger call rollback")
+	}
+	for _, want := range []string{"rollback", "--manifest ./release/manifest.json", "--aws-session-token env:AWS_SESSION_TOKEN", "export --path rollback-manifest.json"} {
+		if !strings.Contains(call.Run, want) {
+			t.Errorf("rollback call lacks %q", want)
+		}
+	}
+	install, credentials := stepIndex(job, "dagger/dagger-for-github@"), stepIndex(job, "aws-actions/configure-aws-credentials@")
+	for i, st := range job.Steps {
+		if strings.Contains(st.Run, "dagger ") && (install < 0 || i < install || i < credentials) {
+			t.Errorf("step %d (%s) calls dagger before the pinned CLI is installed and AWS credentials are configured", i+1, st.Name)
+		}
+	}
+}

@@ -3,16 +3,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Returns the Next.js config for the app whose next.config.mjs has
- * `import.meta.url` = `configUrl`: standalone output traced from the
- * monorepo root (so .next/standalone holds apps/<name>/server.js and the
- * node_modules it needs), and @bitflow/shared compiled from source.
- * Type checking runs once for the whole workspace (`pnpm typecheck`), not in
- * each of the 14 builds.
- * @param {string} configUrl
- * @returns {Record<string, unknown>} a Next.js config
- */
-/**
  * Left out of the standalone output: Next traces typescript (for
  * next.config.ts, unused here) and sharp with libvips (image optimisation,
  * off: images are served unoptimised). About 28 MB less per image.
@@ -26,6 +16,16 @@ export const TRACE_EXCLUDES = [
   "**/node_modules/.pnpm/@img+*/**",
 ];
 
+/**
+ * Returns the Next.js config for the app whose next.config.mjs has
+ * `import.meta.url` = `configUrl`: standalone output traced from the
+ * monorepo root (so .next/standalone holds apps/<name>/server.js and the
+ * node_modules it needs), and @bitflow/shared compiled from source.
+ * Type checking runs once for the whole workspace (`pnpm typecheck`), not in
+ * each of the 14 builds.
+ * @param {string} configUrl
+ * @returns {Record<string, unknown>} a Next.js config
+ */
 export function createNextConfig(configUrl) {
   const appDir = path.dirname(fileURLToPath(configUrl));
   return {

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:4566": true, "localhost:1": true, "[::1]:4566": true, "127.0.0.2:80": true,
+		"0.0.0.0:4566": false, ":4566": false, "10.1.2.3:4566": false, "example.com:80": false, "nonsense": false,
+	} {
+		if err := checkLoopback(addr, false); (err == nil) != ok {
+			t.Errorf("%s: err %v, want ok=%v", addr, err, ok)
+		}
+	}
+	if err := checkLoopback("0.0.0.0:4566", true); err != nil {
+		t.Errorf("allowed: %v", err)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	for _, args := range [][]string{{"--rollout", "0s"}, {"--seed-bluegreen"}, {"--addr", "0.0.0.0:1"}, {"extra"}} {
+		if _, err := parseFlags(args, &bytes.Buffer{}); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+}
+
+// lockedBuffer is a goroutine-safe log sink.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestServeSeedLogAndShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs lockedBuffer
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--seed", "--seed-tag", "abc1234", "--rollout", "100ms"}, &logs, func(u string) { urls <- u })
+	}()
+	var url string
+	select {
+	case url = <-urls:
+	case err := <-done:
+		t.Fatalf("run ended early: %v\n%s", err, logs.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("server not ready")
+	}
+	client := ecs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "super-secret-value", "")})
+	out, err := client.ListServices(ctx, &ecs.ListServicesInput{Cluster: aws.String("bitflow-cluster")})
+	if err != nil || len(out.ServiceArns) != 2 {
+		t.Fatalf("seeded services: %+v %v", out, err)
+	}
+	resp, err := http.Post(url+"/_emulator/faults", "application/json", strings.NewReader(`{"fault":"never-stabilize","service":"bitflow-backend"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("fault endpoint: %v %v", err, resp)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+	l := logs.String()
+	for _, want := range []string{"ecs ListServices ok", "ecs CreateService ok", "ecr PutImage ok", "seeded cluster", "shutting down"} {
+		if !strings.Contains(l, want) {
+			t.Errorf("log lacks %q:\n%s", want, l)
+		}
+	}
+	// Calls are logged without bodies or credentials.
+	for _, secret := range []string{"super-secret-value", "emulator-secret", "php artisan"} {
+		if strings.Contains(l, secret) {
+			t.Errorf("log contains %q", secret)
+		}
+	}
+}
