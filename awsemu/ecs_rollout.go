@@ -24,6 +24,7 @@ type ecsDeployment struct {
 	rolloutState types.DeploymentRolloutState
 	reason       string
 	crash        string // "", "never" (NeverStabilize), "breaker" (CircuitBreakerRollback)
+	tasks        []*ecsTask // tasks it started that had not STOPPED when last looked at
 }
 
 // rollback threshold: ECS trips the circuit breaker after
@@ -82,99 +83,133 @@ func (s *ecsState) startDeployment(svc *ecsService, at time.Time, rollbackOf *ec
 	return d
 }
 
-// deploymentTasks are the tasks a deployment started that have not stopped.
+// deploymentTasks are the tasks a deployment started that have not stopped
+// (stopped ones are forgotten as they are found).
 func (s *ecsState) deploymentTasks(d *ecsDeployment) []*ecsTask {
-	var out []*ecsTask
-	for _, svc := range s.servicesOf(d) {
-		for _, t := range sortedTasks(svc.cluster) {
-			if t.deployment == d && t.lastStatus != "STOPPED" {
-				out = append(out, t)
-			}
+	live := d.tasks[:0]
+	for _, t := range d.tasks {
+		if t.lastStatus != "STOPPED" {
+			live = append(live, t)
 		}
 	}
-	return out
+	clear(d.tasks[len(live):])
+	d.tasks = live
+	return append([]*ecsTask(nil), live...)
 }
 
-func (s *ecsState) servicesOf(d *ecsDeployment) []*ecsService {
-	for _, c := range s.clusters {
-		for _, svc := range c.services {
-			for _, x := range svc.deployments {
-				if x == d {
-					return []*ecsService{svc}
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// reconcile starts or stops tasks of the PRIMARY deployment to match its
-// desired count (a FAILED deployment launches nothing more).
+// reconcile is the service scheduler, run whenever something changed: it
+// scales the PRIMARY deployment to its desired count within the
+// deployment configuration's maximumPercent (tasks of all deployments
+// together), and stops tasks of older deployments while the healthy tasks
+// stay at or above minimumHealthyPercent. A FAILED deployment launches
+// nothing more.
 func (s *ecsState) reconcile(svc *ecsService, at time.Time) {
 	d := svc.primary()
 	if d == nil || svc.status != "ACTIVE" {
 		return
 	}
-	var alive []*ecsTask
-	for _, t := range s.deploymentTasks(d) {
-		if t.desiredStatus == "RUNNING" {
-			alive = append(alive, t)
-		}
-	}
-	if n := int(d.desired) - len(alive); n > 0 && d.rolloutState != types.DeploymentRolloutStateFailed {
-		var ids []string
-		for i := 0; i < n; i++ {
-			t := s.launchTask(svc.cluster, d.td, d.launch, at)
-			t.service, t.deployment = svc, d
-			t.group, t.startedBy = "service:"+svc.name, d.id
-			t.plan = taskPlan{crashes: d.crash != "", exitCode: 1, lbService: len(svc.lbs) > 0}
-			ids = append(ids, "(task "+t.id+")")
-		}
-		s.serviceEvent(svc, at, fmt.Sprintf("has started %d tasks: %s.", n, strings.Join(ids, " ")))
-	} else if n < 0 {
-		var ids []string
-		for _, t := range alive[:-n] {
-			s.beginStop(t, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
-			ids = append(ids, "(task "+t.id+")")
-		}
-		s.serviceEvent(svc, at, fmt.Sprintf("has stopped %d running tasks: %s.", -n, strings.Join(ids, " ")))
-	}
-	s.checkReady(svc, at)
-}
-
-// healthyCount counts a deployment's running, healthy tasks.
-func (s *ecsState) healthyCount(d *ecsDeployment) int32 {
-	n := int32(0)
-	for _, t := range s.deploymentTasks(d) {
-		if t.lastStatus == "RUNNING" && t.healthy && t.desiredStatus == "RUNNING" {
-			n++
-		}
-	}
-	return n
-}
-
-// checkReady drains older deployments once the PRIMARY one has its desired
-// healthy tasks, and notes when it became ready (for completion).
-func (s *ecsState) checkReady(svc *ecsService, at time.Time) {
-	d := svc.primary()
-	if d == nil || d.rolloutState == types.DeploymentRolloutStateFailed || s.healthyCount(d) < d.desired {
-		return
-	}
-	if d.readyAt.IsZero() {
-		d.readyAt = at
-	}
-	for _, old := range svc.deployments[1:] {
-		var ids []string
-		for _, t := range s.deploymentTasks(old) {
+	maxTotal, minHealthy := rollingBounds(d.desired, svc.depConf)
+	alive := func(dep *ecsDeployment) (all, healthy []*ecsTask) {
+		for _, t := range s.deploymentTasks(dep) {
 			if t.desiredStatus == "RUNNING" {
-				s.beginStop(t, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
-				ids = append(ids, "(task "+t.id+")")
+				all = append(all, t)
+				if t.healthy {
+					healthy = append(healthy, t)
+				}
 			}
 		}
-		if len(ids) > 0 {
-			s.serviceEvent(svc, at, fmt.Sprintf("has stopped %d running tasks: %s.", len(ids), strings.Join(ids, " ")))
+		return all, healthy
+	}
+	newAlive, newHealthy := alive(d)
+	var oldAlive []*ecsTask
+	oldHealthy := 0
+	for _, old := range svc.deployments[1:] {
+		a, h := alive(old)
+		oldAlive = append(oldAlive, a...)
+		oldHealthy += len(h)
+	}
+
+	// Scale the primary deployment down if it has too many tasks.
+	if n := len(newAlive) - int(d.desired); n > 0 {
+		s.stopTasks(svc, newAlive[len(newAlive)-n:], at, d)
+		newAlive = newAlive[:len(newAlive)-n]
+	}
+	// Stop old tasks that are not healthy (they carry no traffic), then
+	// healthy ones down to the minimum healthy count.
+	var stop []*ecsTask
+	spare := len(newHealthy) + oldHealthy - minHealthy
+	for _, t := range oldAlive {
+		if !t.healthy {
+			stop = append(stop, t)
 		}
 	}
+	for _, t := range oldAlive {
+		if t.healthy && spare > 0 {
+			stop = append(stop, t)
+			spare--
+		}
+	}
+	if d.rolloutState == types.DeploymentRolloutStateFailed {
+		stop = nil // a failed deployment (no rollback) leaves the old tasks serving
+	}
+	s.stopTasks(svc, stop, at, d)
+	// Launch new tasks within maximumPercent.
+	if d.rolloutState != types.DeploymentRolloutStateFailed {
+		n := min(int(d.desired)-len(newAlive), maxTotal-(len(newAlive)+len(oldAlive)-len(stop)))
+		if n > 0 {
+			var ids []string
+			for i := 0; i < n; i++ {
+				t := s.launchTask(svc.cluster, d.td, d.launch, at)
+				t.service, t.deployment = svc, d
+				d.tasks = append(d.tasks, t)
+				t.group, t.startedBy = "service:"+svc.name, d.id
+				t.plan = taskPlan{crashes: d.crash != "", exitCode: 1, lbService: len(svc.lbs) > 0}
+				ids = append(ids, "(task "+t.id+")")
+			}
+			s.serviceEvent(svc, at, fmt.Sprintf("has started %d tasks: %s.", n, strings.Join(ids, " ")))
+		}
+	}
+	// Older deployments' desired counts follow their draining.
+	for _, old := range svc.deployments[1:] {
+		a, _ := alive(old)
+		old.desired = int32(len(a))
+	}
+	if len(newHealthy) >= int(d.desired) && d.readyAt.IsZero() && d.rolloutState == types.DeploymentRolloutStateInProgress {
+		d.readyAt = at
+	}
+}
+
+// rollingBounds are the most tasks a rolling deployment may run (maximumPercent,
+// rounded down, at least desired+1 when minimumHealthyPercent is 100 so a
+// deployment can progress) and the fewest healthy tasks it must keep
+// (minimumHealthyPercent, rounded up).
+func rollingBounds(desired int32, dc *types.DeploymentConfiguration) (maxTotal, minHealthy int) {
+	maxPct, minPct := int32(200), int32(100)
+	if dc != nil && dc.MaximumPercent != nil {
+		maxPct = *dc.MaximumPercent
+	}
+	if dc != nil && dc.MinimumHealthyPercent != nil {
+		minPct = *dc.MinimumHealthyPercent
+	}
+	maxTotal = int(desired * maxPct / 100)
+	minHealthy = int((desired*minPct + 99) / 100)
+	if maxTotal <= minHealthy && minHealthy == int(desired) && desired > 0 {
+		maxTotal = int(desired) + 1
+	}
+	return maxTotal, minHealthy
+}
+
+// stopTasks has the scheduler stop tasks on behalf of deployment d.
+func (s *ecsState) stopTasks(svc *ecsService, tasks []*ecsTask, at time.Time, d *ecsDeployment) {
+	if len(tasks) == 0 {
+		return
+	}
+	var ids []string
+	for _, t := range tasks {
+		s.beginStop(t, at, types.TaskStopCodeServiceSchedulerInitiated, "Scaling activity initiated by (deployment "+d.id+")")
+		ids = append(ids, "(task "+t.id+")")
+	}
+	s.serviceEvent(svc, at, fmt.Sprintf("has stopped %d running tasks: %s.", len(ids), strings.Join(ids, " ")))
 }
 
 // completeDue is when the PRIMARY deployment completes, or zero.
@@ -207,9 +242,7 @@ func (s *ecsState) complete(svc *ecsService, at time.Time) {
 }
 
 func (s *ecsState) serviceTaskHealthy(t *ecsTask, at time.Time) {
-	if t.deployment == t.service.primary() {
-		s.checkReady(t.service, at)
-	}
+	s.reconcile(t.service, at)
 }
 
 // taskFailed counts a service task that failed to start or crashed, and
@@ -251,9 +284,7 @@ func (s *ecsState) taskFailed(t *ecsTask, at time.Time, why string) {
 
 // serviceTaskStopped lets the scheduler replace a task that stopped.
 func (s *ecsState) serviceTaskStopped(t *ecsTask, at time.Time) {
-	if t.deployment == t.service.primary() {
-		s.reconcile(t.service, at)
-	}
+	s.reconcile(t.service, at)
 }
 
 // deploymentShape renders a deployment with its live task counts.
@@ -309,6 +340,9 @@ func (s *ecsState) advance(now time.Time) {
 			break
 		}
 		run()
+		if i%1000 == 999 {
+			s.gcStoppedTasks(next)
+		}
 	}
 	s.gcStoppedTasks(now)
 }

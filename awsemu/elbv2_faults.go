@@ -86,6 +86,8 @@ type TrafficChange struct {
 	// NotHealthy names the target groups given weight > 0 that did not have
 	// at least one target with every target healthy when the change was made.
 	NotHealthy []string `json:"notHealthy,omitempty"`
+	// Healthy counts the healthy targets of each target group given weight > 0.
+	Healthy map[string]int `json:"healthy,omitempty"`
 }
 
 // TrafficLog returns every traffic change so far, oldest first.
@@ -98,7 +100,7 @@ func (e *Emulator) TrafficLog() []TrafficChange {
 // logTraffic records a change of forward actions (called with the lock held).
 func (s *elbv2State) logTraffic(action, listenerArn, ruleArn string, actions []elbAction) {
 	now := s.e.clock.Now()
-	c := TrafficChange{Time: now, Action: action, ListenerArn: listenerArn, RuleArn: ruleArn, Weights: map[string]int32{}}
+	c := TrafficChange{Time: now, Action: action, ListenerArn: listenerArn, RuleArn: ruleArn, Weights: map[string]int32{}, Healthy: map[string]int{}}
 	for _, a := range actions {
 		if a.ForwardConfig == nil {
 			continue
@@ -109,7 +111,9 @@ func (s *elbv2State) logTraffic(action, listenerArn, ruleArn string, actions []e
 			if t.Weight == 0 {
 				continue
 			}
-			if h, _ := s.summary(t.TargetGroupArn, now); !h.OK() {
+			h, _ := s.summary(t.TargetGroupArn, now)
+			c.Healthy[tg.TargetGroupName] = h.Healthy
+			if !h.OK() {
 				c.NotHealthy = append(c.NotHealthy, tg.TargetGroupName)
 			}
 		}

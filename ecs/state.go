@@ -78,8 +78,13 @@ func observe(svc types.Service, want string, maxFailed int32) ServiceState {
 		st.Failure = fmt.Sprintf("service status is %s", st.Status)
 	case target != nil && target.RolloutState == types.DeploymentRolloutStateFailed:
 		st.Failure = fmt.Sprintf("deployment circuit breaker: rollout of %s FAILED (%s)", shortTD(want), aws.ToString(target.RolloutStateReason))
-		if primary != nil && primary != target {
+		switch cb := svc.DeploymentConfiguration; {
+		case primary != nil && primary != target:
 			st.Failure += fmt.Sprintf("; ECS rolled back to %s", shortTD(aws.ToString(primary.TaskDefinition)))
+		case cb != nil && cb.DeploymentCircuitBreaker != nil && cb.DeploymentCircuitBreaker.Rollback:
+			st.Failure += "; the service is being rolled back to the previous task definition (circuit breaker rollback is on)"
+		default:
+			st.Failure += "; rollback is off for this service: it keeps the failed deployment"
 		}
 	case want != "" && primary != nil && aws.ToString(primary.TaskDefinition) != want:
 		st.Failure = fmt.Sprintf("the PRIMARY deployment runs %s, not %s: the deployment was rolled back or replaced", shortTD(st.TaskDefinition), shortTD(want))

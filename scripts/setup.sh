@@ -5,8 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-if ! command -v make >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq make >/dev/null
+# make runs the test targets; shellcheck lints the workflows' run: scripts.
+need=()
+for tool in make shellcheck; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need[*]}"
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 echo "setup: Go modules"

@@ -99,10 +99,11 @@ func TestDeployTriggers(t *testing.T) {
 		typ     string
 		options []string
 	}{
-		"environment": {"choice", []string{"production", "staging"}},
-		"strategy":    {"choice", []string{"rolling", "bluegreen", "canary"}},
-		"apps":        {"string", nil},
-		"dry_run":     {"boolean", nil},
+		"environment":  {"choice", []string{"production", "staging"}},
+		"strategy":     {"choice", []string{"rolling", "bluegreen", "canary"}},
+		"apps":         {"string", nil},
+		"previous_sha": {"string", nil},
+		"dry_run":      {"boolean", nil},
 	}
 	for name, w := range want {
 		in, _ := inputs[name].(map[string]any)
@@ -178,7 +179,7 @@ func TestDeployJobOIDCConcurrencyEnvironment(t *testing.T) {
 		"--aws-access-key-id env:AWS_ACCESS_KEY_ID", "--aws-secret-access-key env:AWS_SECRET_ACCESS_KEY",
 		"--aws-session-token env:AWS_SESSION_TOKEN", "--github-token env:GITHUB_TOKEN",
 		"--slack-webhook env:SLACK_WEBHOOK_URL", "--environment \"$ENVIRONMENT\"", "--sha \"$GITHUB_SHA\"",
-		"--strategy \"$STRATEGY\"", "--apps \"$APPS\"", "--dry-run", "export --path manifest.json",
+		"--strategy \"$STRATEGY\"", "--apps \"$APPS\" --previous-sha \"$PREVIOUS_SHA\"", "--dry-run", "export --path manifest.json",
 	} {
 		if !strings.Contains(deploy.Run, want) {
 			t.Errorf("deploy call lacks %q", want)

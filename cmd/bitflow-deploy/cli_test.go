@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/seed"
+	"github.com/bitflow-lms/pipeline/config"
+	"github.com/bitflow-lms/pipeline/manifest"
+)
+
+func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, &out, &errOut, func(string) string { return "" })
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckVerb(t *testing.T) {
+	t.Chdir("../..")
+	for _, env := range []string{"production", "staging", "emulator"} {
+		if code, out, errOut := runCLI(t, context.Background(), "check", "--env", env); code != 0 || !strings.Contains(out, ": ok") {
+			t.Errorf("check %s: %d %s %s", env, code, out, errOut)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\nregion: mars-1\nfoo: 1\n"), 0o644)
+	code, _, errOut := runCLI(t, context.Background(), "check", "--config", bad)
+	if code != exitUsage || !strings.Contains(errOut, bad+": region (line 2)") || !strings.Contains(errOut, `unknown key "foo"`) {
+		t.Errorf("bad config: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, context.Background(), "check", "--env", "nope"); code != exitUsage || !strings.Contains(errOut, "environments/nope.yaml") {
+		t.Errorf("missing env: %d %s", code, errOut)
+	}
+	if code, _, _ := runCLI(t, context.Background(), "frobnicate"); code != exitUsage {
+		t.Errorf("unknown verb: %d", code)
+	}
+	if code, _, errOut := runCLI(t, context.Background(), "deploy", "--env", "emulator"); code != exitUsage || !strings.Contains(errOut, "--sha is required") {
+		t.Errorf("deploy without sha: %d %s", code, errOut)
+	}
+}
+
+// TestDeployVerbAgainstEmulator runs the CLI end to end: a seeded emulator,
+// a release pushed to ECR, bitflow-deploy deploy --endpoint.
+func TestDeployVerbAgainstEmulator(t *testing.T) {
+	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	cfg := srv.AWSConfig()
+	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "1111111"}); err != nil {
+		t.Fatal(err)
+	}
+	env, err := config.Load("../../environments/emulator.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range env.AppsDeployed() {
+		if _, err := seed.PushImage(ctx, awsecr.NewFromConfig(cfg), env.Repository(app), "abcdef1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mpath := filepath.Join(t.TempDir(), "m.json")
+	start := time.Now()
+	code, out, errOut := runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
+	if code != exitOK {
+		t.Fatalf("exit %d after %s\n%s\n%s", code, time.Since(start), out, errOut)
+	}
+	m, err := manifest.Read(mpath)
+	if err != nil || m.Outcome != manifest.OutcomeSucceeded || m.GitSHA != "abcdef1" || len(m.Services) != 2 {
+		t.Fatalf("manifest %v %+v", err, m)
+	}
+	srv.FailTasks("bitflow-migration", 2, "boom")
+	code, _, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
+	if code != exitFailed || !strings.Contains(errOut, "exit code 2") {
+		t.Errorf("failing migration: exit %d\n%s", code, errOut)
+	}
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/bitflow-lms/pipeline/awsx"
+	"github.com/bitflow-lms/pipeline/deploy"
+	"github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/report"
+)
+
+func (c *common) deploy(ctx context.Context, args []string, _ bool) int {
+	fs := newFlags("deploy", c.errOut)
+	c.register(fs)
+	sha := fs.String("sha", "", "git sha of the release (every image is tagged with it)")
+	strategy := fs.String("strategy", "", "override the environment's strategy: rolling | bluegreen | canary")
+	manifestPath := fs.String("manifest", "", "write the release manifest (JSON) here; default release-<env>-<sha>.json")
+	dryRun := fs.Bool("dry-run", false, "stop after rendering task definitions (no change)")
+	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
+	if err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	env, err := c.load()
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitUsage
+	}
+	if *sha == "" {
+		fmt.Fprintln(c.errOut, "deploy: --sha is required")
+		return exitUsage
+	}
+	cfg, err := awsx.Load(ctx, c.awsOptions(env))
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitUsage
+	}
+	path := *manifestPath
+	if path == "" {
+		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha)
+	}
+	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path}
+	if !*noReport {
+		rc := report.ConfigFromEnv(c.getenv)
+		rc.Logger = slog.New(slog.NewTextHandler(c.errOut, nil))
+		rep, err := report.New(rc)
+		if err != nil {
+			fmt.Fprintf(c.errOut, "warning: %v\n", err)
+		}
+		opts.Reporters = []report.Reporter{rep}
+	}
+	m, err := deploy.Deploy(ctx, opts)
+	fmt.Fprintf(c.out, "release manifest: %s\n", path)
+	return exitFor(m, err, c)
+}
+
+// exitFor maps a run's outcome to the exit status, printing the failure.
+func exitFor(m *manifest.Manifest, err error, c *common) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(c.errOut, "bitflow-deploy: %v\n", err)
+	if (m != nil && m.Outcome == manifest.OutcomeCancelled) || errors.Is(err, context.Canceled) {
+		return exitCancelled
+	}
+	return exitFailed
+}

@@ -1,0 +1,26 @@
+// Command bitflow-deploy deploys a Bitflow release to ECS (ecspresso-like verbs):
+//
+//	bitflow-deploy check    --env production                      validate the environment file (no AWS call)
+//	bitflow-deploy deploy   --env production --sha <git sha>      check images, migrate, deploy, wait
+//	bitflow-deploy plan     --env production --sha <git sha>      read-only: what a deploy would change
+//	bitflow-deploy rollback --env production --manifest <file>    return to the release before that manifest
+//
+// --env NAME reads environments/NAME.yaml (or --config PATH); --endpoint
+// sends every AWS call to the in-repo emulator (go run ./cmd/aws-emulator).
+// Exit status: 0 success, 1 the deploy failed, 2 bad usage or config,
+// 130 cancelled (SIGINT/SIGTERM: the wait stops and the state is reported).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
