@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"time"
 )
 
@@ -70,7 +71,39 @@ func (e *Emulator) CircuitBreakerRollback(service string) {
 	e.ecs.faults.breakerRollback[service] = true
 }
 
-// ClearFaults removes every injected ECS fault and pending throttle.
+// ActiveFaults lists the ECS faults and pending throttles in force, as
+// FaultRequests (GET /_emulator/faults answers this).
+func (e *Emulator) ActiveFaults() []FaultRequest {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.ecs.faults
+	out := []FaultRequest{}
+	for svc, d := range f.rolloutTime {
+		out = append(out, FaultRequest{Fault: "set-rollout-time", Service: svc, Duration: d.String()})
+	}
+	for fam, tf := range f.failTasks {
+		out = append(out, FaultRequest{Fault: "fail-tasks", Family: fam, ExitCode: int(tf.exitCode), LogLines: tf.logLines})
+	}
+	for svc := range f.neverStabilize {
+		out = append(out, FaultRequest{Fault: "never-stabilize", Service: svc})
+	}
+	for svc := range f.breakerRollback {
+		out = append(out, FaultRequest{Fault: "circuit-breaker-rollback", Service: svc})
+	}
+	for action, n := range e.throttles {
+		if n > 0 {
+			out = append(out, FaultRequest{Fault: "throttle", Action: action, Count: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.Fault+a.Service+a.Family+a.Action < b.Fault+b.Service+b.Family+b.Action
+	})
+	return out
+}
+
+// ClearFaults removes every injected ECS fault and pending throttle (the
+// ELBv2 health faults have their own ClearHealthFaults).
 func (e *Emulator) ClearFaults() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -144,8 +177,13 @@ func (e *Emulator) ApplyFault(f FaultRequest) error {
 
 func (s *ecsState) registerFaultControls() {
 	s.e.onControl("faults", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(s.e.ActiveFaults())
+			return
+		}
 		if r.Method != http.MethodPost {
-			http.Error(w, "POST a FaultRequest JSON body", http.StatusMethodNotAllowed)
+			http.Error(w, "POST a FaultRequest JSON body, or GET the active faults", http.StatusMethodNotAllowed)
 			return
 		}
 		var f FaultRequest

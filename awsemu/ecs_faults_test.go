@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,8 +30,10 @@ func TestNeverStabilize(t *testing.T) {
 		t.Fatal(err)
 	}
 	var prevFailed int32
+	// ECS throttles relaunches of failing tasks (up to 27 minutes apart), so
+	// each round waits half an hour.
 	for i := 0; i < 4; i++ {
-		te.clock.Advance(30 * time.Second)
+		te.clock.Advance(30 * time.Minute)
 		svc := te.describeService(t, "c1", "api")
 		p := svc.Deployments[0]
 		if len(svc.Deployments) != 2 || p.RolloutState != types.DeploymentRolloutStateInProgress || *p.TaskDefinition != td2 {
@@ -38,6 +41,9 @@ func TestNeverStabilize(t *testing.T) {
 		}
 		if p.FailedTasks <= prevFailed {
 			t.Fatalf("round %d: failedTasks %d did not grow from %d", i, p.FailedTasks, prevFailed)
+		}
+		if p.FailedTasks > 50*int32(i+1) { // unthrottled: ~1200 per half hour
+			t.Fatalf("round %d: %d failed tasks: relaunches are not throttled", i, p.FailedTasks)
 		}
 		prevFailed = p.FailedTasks
 		// The old deployment keeps serving.
@@ -196,6 +202,15 @@ func TestFaultControlEndpoint(t *testing.T) {
 			t.Errorf("%s: status %d, want %d", body, resp.StatusCode, want)
 		}
 	}
+	resp, err := http.Get(te.srv.URL + "/_emulator/faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var active []FaultRequest
+	if err := json.NewDecoder(resp.Body).Decode(&active); err != nil || len(active) != 5 {
+		t.Fatalf("GET faults: %v %+v", err, active)
+	}
+	resp.Body.Close()
 	te.srv.mu.Lock()
 	defer te.srv.mu.Unlock()
 	f := te.srv.ecs.faults

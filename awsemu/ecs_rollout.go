@@ -23,8 +23,27 @@ type ecsDeployment struct {
 	readyAt      time.Time // when desired healthy tasks were first all up
 	rolloutState types.DeploymentRolloutState
 	reason       string
-	crash        string // "", "never" (NeverStabilize), "breaker" (CircuitBreakerRollback)
+	crash        string     // "", "never" (NeverStabilize), "breaker" (CircuitBreakerRollback)
 	tasks        []*ecsTask // tasks it started that had not STOPPED when last looked at
+	launchAfter  time.Time  // service throttle: no launches before this instant
+}
+
+// maxLaunchThrottle is the longest delay ECS's service throttle logic puts
+// between launch attempts of a service whose tasks keep failing.
+const maxLaunchThrottle = 27 * time.Minute
+
+// throttleDelay is the delay before the next launch after n failed tasks:
+// none for the first three, then Timing.TaskStart doubling per failure, up
+// to maxLaunchThrottle.
+func throttleDelay(base time.Duration, n int32) time.Duration {
+	if n <= 3 {
+		return 0
+	}
+	d := base
+	for i := int32(3); i < n && d < maxLaunchThrottle; i++ {
+		d *= 2
+	}
+	return min(d, maxLaunchThrottle)
 }
 
 // rollback threshold: ECS trips the circuit breaker after
@@ -153,8 +172,8 @@ func (s *ecsState) reconcile(svc *ecsService, at time.Time) {
 		stop = nil // a failed deployment (no rollback) leaves the old tasks serving
 	}
 	s.stopTasks(svc, stop, at, d)
-	// Launch new tasks within maximumPercent.
-	if d.rolloutState != types.DeploymentRolloutStateFailed {
+	// Launch new tasks within maximumPercent, unless throttled.
+	if d.rolloutState != types.DeploymentRolloutStateFailed && !at.Before(d.launchAfter) {
 		n := min(int(d.desired)-len(newAlive), maxTotal-(len(newAlive)+len(oldAlive)-len(stop)))
 		if n > 0 {
 			var ids []string
@@ -254,6 +273,9 @@ func (s *ecsState) taskFailed(t *ecsTask, at time.Time, why string) {
 	}
 	d.failedTasks++
 	d.updatedAt = at
+	if delay := throttleDelay(s.e.timing.TaskStart, d.failedTasks); delay > 0 {
+		d.launchAfter = at.Add(delay)
+	}
 	s.serviceEvent(svc, at, fmt.Sprintf("(task %s) failed: %s.", t.id, why))
 	if d != svc.primary() || d.rolloutState != types.DeploymentRolloutStateInProgress {
 		return
@@ -322,8 +344,7 @@ func (s *ecsState) advance(now time.Time) {
 			}
 		}
 		for _, c := range s.clusters {
-			for _, id := range c.taskOrder {
-				t := c.tasks[id]
+			for _, t := range activeTasks(c) {
 				at := t.nextAt()
 				consider(at, func() { s.stepTask(t, at) })
 			}
@@ -331,6 +352,10 @@ func (s *ecsState) advance(now time.Time) {
 				svc := c.services[name]
 				at := svc.completeDue()
 				consider(at, func() { s.complete(svc, at) })
+				if p := svc.primary(); p != nil && !p.launchAfter.IsZero() {
+					at := p.launchAfter
+					consider(at, func() { p.launchAfter = time.Time{}; s.reconcile(svc, at) })
+				}
 				if svc.status == "DRAINING" && len(s.serviceTasks(svc)) == 0 {
 					consider(now, func() { svc.status = "INACTIVE"; svc.deployments = nil })
 				}
@@ -350,8 +375,8 @@ func (s *ecsState) advance(now time.Time) {
 // serviceTasks are a service's tasks that have not stopped.
 func (s *ecsState) serviceTasks(svc *ecsService) []*ecsTask {
 	var out []*ecsTask
-	for _, t := range sortedTasks(svc.cluster) {
-		if t.service == svc && t.lastStatus != "STOPPED" {
+	for _, t := range activeTasks(svc.cluster) {
+		if t.service == svc {
 			out = append(out, t)
 		}
 	}

@@ -145,3 +145,35 @@ func TestPerServiceRolloutTime(t *testing.T) {
 		t.Fatalf("+30s: %+v", svc.Deployments)
 	}
 }
+
+// maximumPercent 100 / minimumHealthyPercent 50 replaces tasks in batches.
+func TestRollingDeploymentBatches(t *testing.T) {
+	te := newTestEnv(t, Timing{TaskStart: time.Second, TaskStop: time.Second, Rollout: 2 * time.Second})
+	te.mustSetup(t, "c1", "api", nil)
+	td2 := te.mustRegister(t, "api", "public.ecr.aws/docker/library/php:8.3.1-fpm", nil)
+	if _, err := te.ecs.CreateService(te.ctx, &ecs.CreateServiceInput{
+		Cluster: aws.String("c1"), ServiceName: aws.String("api"), TaskDefinition: aws.String("api:1"), DesiredCount: aws.Int32(4),
+		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: testNet,
+		DeploymentConfiguration: &types.DeploymentConfiguration{MaximumPercent: aws.Int32(100), MinimumHealthyPercent: aws.Int32(50)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	te.clock.Advance(5 * time.Second)
+	if _, err := te.ecs.UpdateService(te.ctx, &ecs.UpdateServiceInput{Cluster: aws.String("c1"), Service: aws.String("api"), TaskDefinition: aws.String(td2)}); err != nil {
+		t.Fatal(err)
+	}
+	svc := te.describeService(t, "c1", "api")
+	newD, oldD := svc.Deployments[0], svc.Deployments[1]
+	if newD.PendingCount != 2 || oldD.RunningCount != 2 || oldD.DesiredCount != 2 {
+		t.Fatalf("first batch: new pending %d, old running %d desired %d", newD.PendingCount, oldD.RunningCount, oldD.DesiredCount)
+	}
+	te.clock.Advance(time.Second) // first batch healthy: the rest of the old tasks stop, second batch starts
+	svc = te.describeService(t, "c1", "api")
+	if newD = svc.Deployments[0]; newD.RunningCount != 2 || newD.PendingCount != 2 || svc.Deployments[1].RunningCount != 0 {
+		t.Fatalf("second batch: new running %d pending %d, old running %d", newD.RunningCount, newD.PendingCount, svc.Deployments[1].RunningCount)
+	}
+	te.clock.Advance(2 * time.Second)
+	if svc = te.describeService(t, "c1", "api"); len(svc.Deployments) != 1 || svc.RunningCount != 4 || svc.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("done: running %d deployments %+v", svc.RunningCount, svc.Deployments)
+	}
+}

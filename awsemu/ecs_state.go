@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type ecsCluster struct {
 	svcOrder  []string
 	tasks     map[string]*ecsTask // by task id
 	taskOrder []string
+	active    []*ecsTask // tasks not yet STOPPED, in launch order (pruned lazily)
 	settings  []types.ClusterSetting
 	providers []string
 	defaultCP []types.CapacityProviderStrategyItem
@@ -153,6 +155,7 @@ func (s *ecsState) registerClusterOps() {
 				out.ClusterArns = append(out.ClusterArns, c.arn)
 			}
 		}
+		sort.Strings(out.ClusterArns)
 		return encodeECS(out)
 	})
 }

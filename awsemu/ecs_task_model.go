@@ -54,7 +54,8 @@ type taskPlan struct {
 	lbService bool     // health follows target health: healthy TargetHealthy after start
 }
 
-// events are a task's next transition time, or zero if none is due.
+// nextAt is the instant of the task's next transition, or zero if none is
+// scheduled.
 func (t *ecsTask) nextAt() time.Time {
 	switch t.lastStatus {
 	case "PROVISIONING":
@@ -118,7 +119,7 @@ func (s *ecsState) stepTask(t *ecsTask, at time.Time) {
 		s.writeTaskLogs(t, at, true)
 		reason := "Essential container in task exited"
 		s.beginStop(t, at, types.TaskStopCodeEssentialContainerExited, reason)
-		if t.plan.exitCode != 0 || t.service != nil {
+		if t.service != nil { // a service task that exits by itself has failed
 			s.taskFailed(t, at, fmt.Sprintf("%s (exit code %d)", reason, t.plan.exitCode))
 		}
 	case "DEPROVISIONING":

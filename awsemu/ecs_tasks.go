@@ -2,7 +2,6 @@ package awsemu
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -94,6 +93,7 @@ func (s *ecsState) launchTask(c *ecsCluster, td *ecsTaskDef, l launchSpec, at ti
 	}
 	c.tasks[id] = t
 	c.taskOrder = append(c.taskOrder, id)
+	c.active = append(c.active, t)
 	return t
 }
 
@@ -315,6 +315,10 @@ func (s *ecsState) taskShape(t *ecsTask, include []types.TaskField) types.Task {
 		if t.containerReason != "" {
 			ct.Reason = ptr(t.containerReason)
 		}
+		if cd.HealthCheck != nil && t.lastStatus == "RUNNING" && (t.healthy || t.service == nil) {
+			ct.HealthStatus = types.HealthStatusHealthy
+			out.HealthStatus = types.HealthStatusHealthy
+		}
 		out.Containers = append(out.Containers, ct)
 	}
 	for _, f := range include {
@@ -362,12 +366,16 @@ func (s *ecsState) gcStoppedTasks(now time.Time) {
 	}
 }
 
-// sortedTasks returns a cluster's tasks in launch order.
-func sortedTasks(c *ecsCluster) []*ecsTask {
-	out := make([]*ecsTask, 0, len(c.taskOrder))
-	for _, id := range c.taskOrder {
-		out = append(out, c.tasks[id])
+// activeTasks returns a cluster's tasks that have not STOPPED, in launch
+// order, forgetting the stopped ones.
+func activeTasks(c *ecsCluster) []*ecsTask {
+	live := c.active[:0]
+	for _, t := range c.active {
+		if t.lastStatus != "STOPPED" {
+			live = append(live, t)
+		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].createdAt.Before(out[j].createdAt) })
-	return out
+	clear(c.active[len(live):])
+	c.active = live
+	return live
 }

@@ -24,7 +24,6 @@ type elbv2State struct {
 	seen      map[string]map[string]lbTarget       // tg ARN -> target key -> last seen ECS target
 	faults    map[string]healthFault               // by target group name
 	traffic   []TrafficChange
-	seq       int
 }
 
 // elbRuleState is one listener rule with its listener and numeric priority.

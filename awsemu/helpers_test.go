@@ -27,7 +27,7 @@ type testEnv struct {
 var testStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // newTestEnv starts an emulator on a ManualClock (nil timing: defaults).
-func newTestEnv(t *testing.T, timing Timing) *testEnv {
+func newTestEnv(t testing.TB, timing Timing) *testEnv {
 	t.Helper()
 	clock := NewManualClock(testStart)
 	srv, err := Listen("127.0.0.1:0", Options{Clock: clock, Timing: timing})
@@ -41,7 +41,7 @@ func newTestEnv(t *testing.T, timing Timing) *testEnv {
 }
 
 // newRealClockEnv starts an emulator on the wall clock (for SDK waiters).
-func newRealClockEnv(t *testing.T, timing Timing) (*testEnv, aws.Config) {
+func newRealClockEnv(t testing.TB, timing Timing) (*testEnv, aws.Config) {
 	t.Helper()
 	srv, err := Listen("127.0.0.1:0", Options{Timing: timing})
 	if err != nil {
@@ -59,7 +59,7 @@ var testNet = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConf
 
 // mustCluster creates a cluster and a log group, and registers a FARGATE
 // task definition family with one awslogs container.
-func (te *testEnv) mustSetup(t *testing.T, cluster, family string, command []string) string {
+func (te *testEnv) mustSetup(t testing.TB, cluster, family string, command []string) string {
 	t.Helper()
 	if _, err := te.ecs.CreateCluster(te.ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func (te *testEnv) mustSetup(t *testing.T, cluster, family string, command []str
 	return te.mustRegister(t, family, "public.ecr.aws/docker/library/php:8.3-fpm", command)
 }
 
-func (te *testEnv) mustRegister(t *testing.T, family, image string, command []string) string {
+func (te *testEnv) mustRegister(t testing.TB, family, image string, command []string) string {
 	t.Helper()
 	out, err := te.ecs.RegisterTaskDefinition(te.ctx, &ecs.RegisterTaskDefinitionInput{
 		Family: aws.String(family), NetworkMode: types.NetworkModeAwsvpc, Cpu: aws.String("512"), Memory: aws.String("1024"),

@@ -130,3 +130,5 @@ func (b *bgFixture) productionChanges() []awsemu.TrafficChange {
 func ecsWait(client *awsecs.Client, cluster string, services []string) ([]ecs.ServiceState, error) {
 	return ecs.WaitStable(context.Background(), client, ecs.WaitOptions{Cluster: cluster, Services: services, Timeout: 20 * time.Second, Poll: 50 * time.Millisecond})
 }
+
+func newECSClient(f *fixture) *awsecs.Client { return awsecs.NewFromConfig(f.cfg) }

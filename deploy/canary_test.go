@@ -20,9 +20,13 @@ func greenWeights(changes []awsemu.TrafficChange) []int32 {
 
 func TestCanaryThreeSteps(t *testing.T) {
 	b := newBGFixture(t, config.StrategyCanary, awsemu.Timing{})
+	b.srv.Throttle("elbv2.ModifyListener", 2) // the SDK retryer must ride this out
 	m, err := Deploy(context.Background(), b.options())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, b.out)
+	}
+	if n := b.srv.CountCalls("elbv2.ModifyListener"); n != 2+1+3 {
+		t.Errorf("ModifyListener calls %d, want 6 (2 throttled, the test listener, 3 steps)", n)
 	}
 	want := "validate:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded " +
 		"deploy-idle:succeeded wait-idle:succeeded health-gate:succeeded shift-10:succeeded bake-10:succeeded " +

@@ -261,3 +261,26 @@ func TestDryRunOnlyReads(t *testing.T) {
 		t.Errorf("dry run output:\n%s", f.out)
 	}
 }
+
+func TestGivenDigestMustMatchECR(t *testing.T) {
+	f := newFixture(t, awsemu.Timing{})
+	opts := f.options()
+	for _, app := range f.env.AppsDeployed() {
+		img := manifest.Image{App: app, Repository: f.env.RepositoryURI(app), Tag: newSHA, Digest: f.digests[f.env.Repository(app)]}
+		if app == "student" {
+			img.Digest = "sha256:" + strings.Repeat("0", 64)
+		}
+		opts.Images = append(opts.Images, img)
+	}
+	m, err := Deploy(context.Background(), opts)
+	if err == nil || m.FailedStage != StageCheckImages || !strings.Contains(err.Error(), "bitflow-student:"+newSHA+" is sha256:") {
+		t.Fatalf("err = %v", err)
+	}
+	if mut := f.mutating(); len(mut) != 0 {
+		t.Errorf("mutating calls after a digest mismatch: %v", mut)
+	}
+	opts.Images = opts.Images[:3]
+	if _, err := Deploy(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "images: no image given for") {
+		t.Errorf("incomplete image list: %v", err)
+	}
+}

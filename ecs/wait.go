@@ -44,6 +44,9 @@ type WaitOptions struct {
 	Out io.Writer
 	// Since hides service events older than this (default: the wait's start).
 	Since time.Time
+	// OnState, if set, is called with every observed state (from the
+	// waiting goroutine), e.g. to time when each service turned stable.
+	OnState func(ServiceState)
 }
 
 // Wait outcomes carried by StabilityError.
@@ -237,6 +240,9 @@ func (w *waiter) update(name string, svc types.Service) ServiceState {
 	w.mu.Lock()
 	w.states[name] = st
 	w.mu.Unlock()
+	if w.o.OnState != nil {
+		w.o.OnState(st)
+	}
 	line := st.Line()
 	now := time.Now()
 	if line != w.lastLine[name] || now.Sub(w.lastPrint[name]) >= heartbeat {

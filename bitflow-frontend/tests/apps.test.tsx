@@ -8,9 +8,12 @@ import type { ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import { APPS } from "../packages/shared/src/apps";
-import { getRole } from "../packages/shared/src/roles";
+import { getRole, ROLES } from "../packages/shared/src/roles";
 
 const ROOT = path.resolve(__dirname, "..");
+
+// Every column any dashboard shows, so a fake row fills whichever table asks.
+const COLUMN_KEYS = [...new Set(Object.values(ROLES).flatMap((r) => r.sections.flatMap((s) => s.columns.map((c) => c.key))))];
 
 type PageModule = { default: () => Promise<ReactNode>; dynamic?: string };
 type LayoutModule = { default: (p: { children: ReactNode }) => ReactNode; metadata: { title: string } };
@@ -62,7 +65,7 @@ describe.each(APPS.map((a) => [a.name, a] as const))("app %s", (name, app) => {
   it("renders its role's dashboard from the backend", async () => {
     vi.stubEnv("BITFLOW_API_URL", "http://core.test:8000");
     const fetch = vi.fn(async (url: string | URL | Request) =>
-      Response.json({ data: [{ id: 1, name: `Row for ${String(url)}`, type: "college", email: "a@b.edu" }], meta: { total: 1 } }),
+      Response.json({ data: [{ id: 1, ...Object.fromEntries(COLUMN_KEYS.map((k) => [k, `${k} of ${String(url)}`])) }], meta: { total: 1 } }),
     );
     vi.stubGlobal("fetch", fetch);
     const html = await render(name);
@@ -72,7 +75,10 @@ describe.each(APPS.map((a) => [a.name, a] as const))("app %s", (name, app) => {
     for (const s of role.sections) {
       expect(html).toContain(`<a href="#${s.id}">${s.title}</a>`);
       expect(html).toContain(`<section id="${s.id}"`);
-      expect(html).toContain(`Row for http://core.test:8000${s.path}`.replaceAll("&", "&amp;"));
+      for (const c of s.columns) {
+        expect(html).toContain(`<th>${c.label}</th>`);
+        expect(html).toContain(`<td>${c.key} of http://core.test:8000${s.path.replaceAll("&", "&amp;")}</td>`);
+      }
     }
     expect(html).not.toContain('role="alert"');
   });

@@ -9,10 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
+	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/bitflow-lms/pipeline/awsemu"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/config"
+	"github.com/bitflow-lms/pipeline/ecs"
 	"github.com/bitflow-lms/pipeline/manifest"
 )
 
@@ -69,9 +72,22 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// plan: read-only, prints the diff, makes no mutating call.
+	srv.ResetCalls()
+	code, out, errOut := runCLI(t, ctx, "plan", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1")
+	if code != exitOK || !strings.Contains(out, "bitflow-backend") || !strings.Contains(out, "@sha256:") {
+		t.Fatalf("plan exit %d\n%s\n%s", code, out, errOut)
+	}
+	if mut := srv.MutatingCalls(); len(mut) != 0 {
+		t.Errorf("plan made %d mutating calls: %+v", len(mut), mut)
+	}
+	if code, out, _ := runCLI(t, ctx, "plan", "--json", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1"); code != exitOK || !strings.HasPrefix(strings.TrimSpace(out), "{") {
+		t.Errorf("plan --json exit %d: %.200s", code, out)
+	}
+
 	mpath := filepath.Join(t.TempDir(), "m.json")
 	start := time.Now()
-	code, out, errOut := runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
+	code, out, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
 	if code != exitOK {
 		t.Fatalf("exit %d after %s\n%s\n%s", code, time.Since(start), out, errOut)
 	}
@@ -79,6 +95,21 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 	if err != nil || m.Outcome != manifest.OutcomeSucceeded || m.GitSHA != "abcdef1" || len(m.Services) != 2 {
 		t.Fatalf("manifest %v %+v", err, m)
 	}
+	// Roll the release back from its manifest: services return to revision 1.
+	code, out, errOut = runCLI(t, ctx, "rollback", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--manifest", mpath, "--no-report")
+	if code != exitOK {
+		t.Fatalf("rollback exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, sc := range m.Services {
+		svcs, err := ecs.DescribeServices(ctx, awsecs.NewFromConfig(cfg), sc.Cluster, []string{sc.Service})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(svcs[sc.Service].TaskDefinition); got != sc.TaskDefinitionBefore {
+			t.Errorf("after rollback %s runs %s, want %s", sc.Service, got, sc.TaskDefinitionBefore)
+		}
+	}
+
 	srv.FailTasks("bitflow-migration", 2, "boom")
 	code, _, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
 	if code != exitFailed || !strings.Contains(errOut, "exit code 2") {

@@ -43,13 +43,7 @@ func (c *common) deploy(ctx context.Context, args []string, _ bool) int {
 	}
 	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path}
 	if !*noReport {
-		rc := report.ConfigFromEnv(c.getenv)
-		rc.Logger = slog.New(slog.NewTextHandler(c.errOut, nil))
-		rep, err := report.New(rc)
-		if err != nil {
-			fmt.Fprintf(c.errOut, "warning: %v\n", err)
-		}
-		opts.Reporters = []report.Reporter{rep}
+		opts.Reporters = c.reporters()
 	}
 	m, err := deploy.Deploy(ctx, opts)
 	fmt.Fprintf(c.out, "release manifest: %s\n", path)
@@ -66,4 +60,17 @@ func exitFor(m *manifest.Manifest, err error, c *common) int {
 		return exitCancelled
 	}
 	return exitFailed
+}
+
+// reporters builds GitHub, Slack and job-summary reporters from the
+// environment variables (missing ones switch a reporter off; problems are
+// warnings).
+func (c *common) reporters() []report.Reporter {
+	rc := report.ConfigFromEnv(c.getenv)
+	rc.Logger = slog.New(slog.NewTextHandler(c.errOut, nil))
+	rep, err := report.New(rc)
+	if err != nil {
+		fmt.Fprintf(c.errOut, "warning: %v\n", err)
+	}
+	return []report.Reporter{rep}
 }

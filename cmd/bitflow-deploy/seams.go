@@ -1,9 +1,7 @@
 package main
 
-// The plan and rollback verbs call the issue-3 engineer's deploy.Plan and
-// deploy.Rollback (deploy/plan*.go, deploy/rollback*.go). Until those land,
-// plan is a dry-run deploy (read-only: validate, check images, render and
-// diff task definitions) and rollback says it is not in this build.
+// The plan and rollback verbs call deploy.Plan and deploy.Rollback
+// (deploy/plan*.go, deploy/rollback*.go, built with the blue/green work).
 
 import (
 	"context"
@@ -18,6 +16,7 @@ func (c *common) plan(ctx context.Context, args []string) int {
 	c.register(fs)
 	sha := fs.String("sha", "", "git sha of the release")
 	strategy := fs.String("strategy", "", "override the environment's strategy")
+	asJSON := fs.Bool("json", false, "print the plan as JSON instead of text")
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
@@ -35,11 +34,49 @@ func (c *common) plan(ctx context.Context, args []string) int {
 		fmt.Fprintln(c.errOut, err)
 		return exitUsage
 	}
-	m, err := deploy.Deploy(ctx, deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: true, Out: c.out, AWS: cfg})
-	return exitFor(m, err, c)
+	// Progress goes to stderr so stdout carries only the plan.
+	p, err := deploy.Plan(ctx, deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, Out: c.errOut, AWS: cfg})
+	if p != nil {
+		var werr error
+		if *asJSON {
+			werr = p.WriteJSON(c.out)
+		} else {
+			werr = p.WriteText(c.out)
+		}
+		if werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return exitFor(nil, err, c)
 }
 
 func (c *common) rollback(ctx context.Context, args []string) int {
-	fmt.Fprintln(c.errOut, "bitflow-deploy rollback: not in this build yet (deploy.Rollback lands with the blue/green work)")
-	return exitUsage
+	fs := newFlags("rollback", c.errOut)
+	c.register(fs)
+	manifestPath := fs.String("manifest", "", "release manifest of the deploy to undo (required)")
+	output := fs.String("output", "", "where to write the rollback's own manifest (default <manifest>.rollback.json)")
+	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
+	if err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	env, err := c.load()
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitUsage
+	}
+	if *manifestPath == "" {
+		fmt.Fprintln(c.errOut, "rollback: --manifest is required (the release manifest of the deploy to undo)")
+		return exitUsage
+	}
+	cfg, err := awsx.Load(ctx, c.awsOptions(env))
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitUsage
+	}
+	opts := deploy.RollbackOptions{Env: env, ManifestPath: *manifestPath, OutputPath: *output, Out: c.out, AWS: cfg}
+	if !*noReport {
+		opts.Reporters = c.reporters()
+	}
+	m, err := deploy.Rollback(ctx, opts)
+	return exitFor(m, err, c)
 }

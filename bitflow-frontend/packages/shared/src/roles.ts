@@ -29,8 +29,11 @@ export interface RoleDefinition {
 }
 
 /**
- * bitflow-core endpoints the dashboards read. Each answers a JSON array or
- * Laravel's paginated `{ "data": [...], "meta": { "total": n } }`.
+ * bitflow-core endpoints the dashboards read (bitflow-core/routes/api.php).
+ * Each answers Laravel's paginated `{ "data": [...], "meta": { "total": n } }`
+ * (a bare JSON array is accepted too). Filters they accept: per_page (1..100),
+ * page; institutions also type=university|college and parent_id; students
+ * institution_id. Row fields: bitflow-core/app/Http/Resources/*Resource.php.
  */
 export const API_PATHS = {
   institutions: "/api/institutions",
@@ -44,7 +47,9 @@ const institutionColumns: Column[] = [
 ];
 
 const studentColumns: Column[] = [
-  { key: "name", label: "Name" },
+  { key: "enrollment_number", label: "Enrolment no." },
+  { key: "first_name", label: "First name" },
+  { key: "last_name", label: "Last name" },
   { key: "email", label: "Email" },
   { key: "institution_id", label: "Institution" },
 ];
@@ -70,7 +75,7 @@ const universities = section("universities", "Universities", "institutions", { t
 const colleges = section("colleges", "Colleges", "institutions", { type: "college", per_page: "10" }, "No colleges registered yet.");
 const institutions = section("institutions", "Institutions", "institutions", { per_page: "10" }, "No institutions registered yet.");
 const students = section("students", "Students", "students", { per_page: "10" }, "No students enrolled yet.");
-const recentStudents = section("recent-students", "Recent admissions", "students", { per_page: "10", sort: "-created_at" }, "No admissions yet.");
+const admissions = section("admissions", "Admissions", "students", { per_page: "25" }, "No admissions yet.");
 
 function role(id: string, title: string, summary: string, sections: DashboardSection[]): RoleDefinition {
   return { id, title, summary, sections };
@@ -87,7 +92,7 @@ export const ROLES: Readonly<Record<string, RoleDefinition>> = Object.freeze({
   faculty_teacher: role("faculty_teacher", "Faculty / Teacher", "Teaches classes and tracks their students.", [students]),
   student: role("student", "Student", "Sees their own enrolment and institution.", [institutions]),
   parent: role("parent", "Parent", "Follows their children's enrolment.", [students]),
-  admission_admin: role("admission_admin", "Admission Admin", "Handles admissions into the colleges.", [recentStudents, colleges]),
+  admission_admin: role("admission_admin", "Admission Admin", "Handles admissions into the colleges.", [admissions, colleges]),
   super_accountant: role("super_accountant", "Super Accountant", "Oversees accounts across the university.", [institutions]),
   college_accounts_admin: role("college_accounts_admin", "College Accounts Admin", "Keeps a college's accounts.", [colleges]),
   college_fee_admin: role("college_fee_admin", "College Fee Admin", "Collects and tracks student fees for a college.", [students]),
