@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 GO_TEST_FLAGS ?= -p 2 -count=1
 
-.PHONY: test test-go test-ci-module test-backend test-frontend fmt-check bench emulator help
+.PHONY: rehearse test test-go test-ci-module test-backend test-frontend fmt-check bench emulator help
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-test: fmt-check test-go test-ci-module test-backend test-frontend ## every test: Go, Dagger module (pure parts), backend, frontend
+test: fmt-check test-go test-ci-module rehearse test-backend test-frontend ## every test: Go, Dagger module (pure parts), emulator rehearsal, backend, frontend
 
 fmt-check: ## gofmt must have nothing to say
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -27,6 +27,9 @@ test-frontend: ## bitflow-frontend: vitest over all apps, build two apps and pro
 
 bench: ## benchmarks of the deploy brain against the emulator (prints numbers)
 	go test -run '^$$' -bench . -benchtime 1x ./...
+
+rehearse: ## plan, rolling deploy, blue/green deploy and rollback against the AWS emulator (no AWS account, no engine)
+	scripts/rehearse.sh
 
 emulator: ## run the AWS API emulator on 127.0.0.1:4566 with the Bitflow topology seeded
 	go run ./cmd/aws-emulator --seed

@@ -380,3 +380,54 @@ func TestELBv2HealthURLsAndTrafficLog(t *testing.T) {
 		t.Errorf("switch to blue: %+v", log[2])
 	}
 }
+
+func TestELBv2FaultControlEndpoint(t *testing.T) {
+	f := newELBFixture(t)
+	ctx := context.Background()
+	if _, err := f.c.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: aws.String(f.blue),
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("10.0.0.1")}}}); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(time.Second)
+	post := func(query string) int {
+		resp, err := http.Post(f.srv.URL+"/_emulator/elbv2/fault?"+query, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("targetGroup=bitflow-backend-blue&kind=never-healthy"); code != http.StatusOK {
+		t.Fatalf("never-healthy: %d", code)
+	}
+	if got := targetStates(t, f, f.blue)["10.0.0.1"]; got != "unhealthy/Target.ResponseCodeMismatch" {
+		t.Errorf("after never-healthy over HTTP: %s", got)
+	}
+	if code := post("targetGroup=bitflow-backend-blue&kind=clear"); code != http.StatusOK {
+		t.Fatalf("clear: %d", code)
+	}
+	if got := targetStates(t, f, f.blue)["10.0.0.1"]; got != "healthy/" {
+		t.Errorf("after clear: %s", got)
+	}
+	if code := post("targetGroup=bitflow-backend-blue&kind=unhealthy-after&after=2s"); code != http.StatusOK {
+		t.Fatalf("unhealthy-after: %d", code)
+	}
+	f.clk.Advance(2 * time.Second)
+	if got := targetStates(t, f, f.blue)["10.0.0.1"]; got != "unhealthy/Target.ResponseCodeMismatch" {
+		t.Errorf("2s after unhealthy-after=2s: %s", got)
+	}
+	for _, bad := range []string{"kind=never-healthy", "targetGroup=x&kind=nope", "targetGroup=x&kind=unhealthy-after&after=soon"} {
+		if code := post(bad); code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, code)
+		}
+	}
+	resp, err := http.Get(f.srv.URL + "/_emulator/elbv2/traffic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var log []awsemu.TrafficChange
+	if err := json.NewDecoder(resp.Body).Decode(&log); err != nil || len(log) != 1 || log[0].Action != "CreateListener" {
+		t.Errorf("traffic log over HTTP: %v %+v", err, log)
+	}
+}

@@ -92,6 +92,9 @@ func (s *Colours) Prepare(ctx context.Context, run *Run) error {
 		return err
 	}
 	s.live, s.idle = live, s.router.Other(live)
+	if err := s.checkResources(ctx, run); err != nil {
+		return err
+	}
 	var backend *Target
 	for _, t := range run.Targets {
 		if t.Role == config.RoleBackend {
@@ -107,6 +110,28 @@ func (s *Colours) Prepare(ctx context.Context, run *Run) error {
 		LiveColourBefore: live.Name, WeightsBefore: st.WeightsByArn()}
 	run.mu.Unlock()
 	run.Printf("    live colour (from %s): %s (%s); the release goes to %s (%s)", listenerWhat(s.router), live.Name, st, s.idle.Name, s.idle.Service)
+	return nil
+}
+
+// checkResources reads the test listener and both target groups, so that a
+// wrong ARN in the config fails here, before anything is changed.
+func (s *Colours) checkResources(ctx context.Context, run *Run) error {
+	bg := run.Env.BlueGreen
+	for _, c := range []traffic.Colour{s.router.Blue, s.router.Green} {
+		if _, err := traffic.Targets(ctx, run.ELB, c.TargetGroupArn); err != nil {
+			return fmt.Errorf("blueGreen.%s.targetGroupArn in %s: %w", c.Name, run.Env.File, err)
+		}
+	}
+	if bg.TestListenerArn != "" {
+		test := newRouter(run.ELB, bg)
+		test.ListenerArn, test.RuleArn = bg.TestListenerArn, ""
+		if _, err := test.Current(ctx); err != nil {
+			return fmt.Errorf("blueGreen.testListenerArn in %s: %w", run.Env.File, err)
+		}
+	}
+	if len(run.Env.Health.URLs) == 0 {
+		run.Printf("    no health.urls in %s: the bake watches target health only", run.Env.File)
+	}
 	return nil
 }
 

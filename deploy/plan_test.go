@@ -100,3 +100,18 @@ func jsonInts(v []int) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestAWrongTargetGroupFailsBeforeAnyChange(t *testing.T) {
+	b := newBGFixture(t, config.StrategyBlueGreen, awsemu.Timing{})
+	b.env.BlueGreen.Green.TargetGroupArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bitflow-backend-gren/0123456789abcdef"
+	m, err := Deploy(context.Background(), b.options())
+	if err == nil || !strings.Contains(err.Error(), "blueGreen.green.targetGroupArn") || !strings.Contains(err.Error(), "TargetGroupNotFound") {
+		t.Fatalf("deploy with a wrong green target group: %v", err)
+	}
+	if m.FailedStage != StagePrepare {
+		t.Errorf("failed at %q, want prepare", m.FailedStage)
+	}
+	if muts := b.mutating(); len(muts) != 0 {
+		t.Errorf("mutating calls before the error: %v", muts)
+	}
+}
