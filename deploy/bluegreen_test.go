@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/bitflow-lms/pipeline/awsemu"
 	"github.com/bitflow-lms/pipeline/config"
 	"github.com/bitflow-lms/pipeline/manifest"
@@ -138,5 +141,38 @@ func TestBlueGreenFailureDuringBakeSwitchesBack(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("progress:\n%s", b.out)
+	}
+}
+
+func TestBlueGreenSwitchesARuleWhenConfigured(t *testing.T) {
+	b := newBGFixture(t, config.StrategyBlueGreen, awsemu.Timing{})
+	ctx := context.Background()
+	rule, err := b.elb.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: aws.String(b.alb.ProductionListenerArn), Priority: aws.Int32(10),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/api/*"}}},
+		Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(b.alb.TargetGroups["blue"])}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.env.BlueGreen.RuleArn = *rule.Rules[0].RuleArn
+	m, err := Deploy(ctx, b.options())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.out)
+	}
+	ruleRouter := *b.router
+	ruleRouter.RuleArn = b.env.BlueGreen.RuleArn
+	if live, _, err := ruleRouter.Live(ctx); err != nil || live.Name != "green" {
+		t.Errorf("rule forwards to %s (%v), want green", live.Name, err)
+	}
+	if b.live(t) != "blue" {
+		t.Errorf("the listener's default action moved to %s; only the rule should", b.live(t))
+	}
+	if m.Traffic.RuleArn != b.env.BlueGreen.RuleArn || b.srv.CountCalls("elbv2.ModifyRule") != 1 {
+		t.Errorf("manifest rule %q, ModifyRule calls %d", m.Traffic.RuleArn, b.srv.CountCalls("elbv2.ModifyRule"))
+	}
+	if _, err := Rollback(ctx, b.rollbackOptions()); err != nil {
+		t.Fatalf("rollback: %v", err)
+	}
+	if live, _, _ := ruleRouter.Live(ctx); live.Name != "blue" {
+		t.Errorf("rule forwards to %s after rollback, want blue", live.Name)
 	}
 }
