@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/config"
 )
@@ -136,4 +138,25 @@ func (c *common) check(args []string) int {
 	}
 	fmt.Fprintf(c.out, "  timeouts: deploy %s, migration %s, poll %s\n", env.Timeouts.Deploy, env.Timeouts.Migration, env.Timeouts.Poll)
 	return exitOK
+}
+
+// setup loads the environment, checks the verb's required flag and builds
+// the AWS config: the steps every AWS-touching verb takes before its first
+// call. A false ok means a usage error that has already been printed.
+func (c *common) setup(ctx context.Context, verb, required, value, why string) (*config.Environment, aws.Config, bool) {
+	env, err := c.load()
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return nil, aws.Config{}, false
+	}
+	if value == "" {
+		fmt.Fprintf(c.errOut, "%s: --%s is required%s\n", verb, required, why)
+		return nil, aws.Config{}, false
+	}
+	cfg, err := awsx.Load(ctx, c.awsOptions(env))
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return nil, aws.Config{}, false
+	}
+	return env, cfg, true
 }

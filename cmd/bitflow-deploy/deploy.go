@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/deploy"
 	"github.com/bitflow-lms/pipeline/manifest"
 	"github.com/bitflow-lms/pipeline/report"
@@ -23,18 +22,8 @@ func (c *common) deploy(ctx context.Context, args []string, _ bool) int {
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	env, err := c.load()
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
-		return exitUsage
-	}
-	if *sha == "" {
-		fmt.Fprintln(c.errOut, "deploy: --sha is required")
-		return exitUsage
-	}
-	cfg, err := awsx.Load(ctx, c.awsOptions(env))
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
+	env, cfg, ok := c.setup(ctx, "deploy", "sha", *sha, "")
+	if !ok {
 		return exitUsage
 	}
 	path := *manifestPath

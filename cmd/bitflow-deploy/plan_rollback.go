@@ -1,13 +1,10 @@
 package main
 
-// The plan and rollback verbs call deploy.Plan and deploy.Rollback
-// (deploy/plan*.go, deploy/rollback*.go, built with the blue/green work).
+// The plan and rollback verbs: thin calls into deploy.Plan and deploy.Rollback.
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/deploy"
 )
 
@@ -20,18 +17,8 @@ func (c *common) plan(ctx context.Context, args []string) int {
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	env, err := c.load()
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
-		return exitUsage
-	}
-	if *sha == "" {
-		fmt.Fprintln(c.errOut, "plan: --sha is required")
-		return exitUsage
-	}
-	cfg, err := awsx.Load(ctx, c.awsOptions(env))
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
+	env, cfg, ok := c.setup(ctx, "plan", "sha", *sha, "")
+	if !ok {
 		return exitUsage
 	}
 	// Progress goes to stderr so stdout carries only the plan.
@@ -59,18 +46,8 @@ func (c *common) rollback(ctx context.Context, args []string) int {
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	env, err := c.load()
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
-		return exitUsage
-	}
-	if *manifestPath == "" {
-		fmt.Fprintln(c.errOut, "rollback: --manifest is required (the release manifest of the deploy to undo)")
-		return exitUsage
-	}
-	cfg, err := awsx.Load(ctx, c.awsOptions(env))
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
+	env, cfg, ok := c.setup(ctx, "rollback", "manifest", *manifestPath, " (the release manifest of the deploy to undo)")
+	if !ok {
 		return exitUsage
 	}
 	opts := deploy.RollbackOptions{Env: env, ManifestPath: *manifestPath, OutputPath: *output, Out: c.out, AWS: cfg}
