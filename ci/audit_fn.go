@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"dagger/bitflow/audit"
 	"dagger/bitflow/internal/dagger"
 )
 
-// Audit checks the backend's and the frontend's dependencies against their
-// advisory databases: `composer audit --locked --format=json` (bitflow-core)
+// Audit checks backend and frontend dependencies against advisory databases.
+//
+// Runs `composer audit --locked --format=json` (bitflow-core)
 // and `pnpm audit --json` (bitflow-frontend), parsed into one table of tool,
 // package, version, advisory and severity, most severe first.
 //
@@ -89,8 +91,13 @@ func (m *Bitflow) composerAudit(ctx context.Context) ([]audit.Finding, error) {
 	if err := audit.CheckComposerSources([]byte(composerJSON)); err != nil {
 		return nil, err
 	}
-	if _, err := core.File("composer.lock").Sync(ctx); err != nil {
-		return nil, fmt.Errorf("bitflow-core/composer.lock is missing: composer audit --locked needs the lock file committed: %w", err)
+	entries, err := core.Entries(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bitflow-core: %w", err)
+	}
+	if !slices.Contains(entries, "composer.lock") {
+		return nil, fmt.Errorf("cannot audit the backend: bitflow-core/composer.lock is not in the source; " +
+			"composer audit --locked needs the lock file (run composer update and commit composer.lock)")
 	}
 	manifests := dag.Directory().WithDirectory("/", core, dagger.DirectoryWithDirectoryOpts{Include: []string{"composer.json", "composer.lock"}})
 	stdout, stderr, code, err := run(ctx, m.phpBase().WithDirectory("/app", manifests),

@@ -14,8 +14,9 @@ const (
 	testDBPass = "bitflow"
 )
 
-// TestBackend runs the Laravel test suite of bitflow-core against real
-// services: PostgreSQL (--postgres-image, default postgres:16) and Redis
+// TestBackend runs the Laravel tests against real PostgreSQL and Redis services.
+//
+// The suite of bitflow-core runs against PostgreSQL (--postgres-image, default postgres:16) and Redis
 // (--redis-image, default redis:7) started as Dagger services, with DB_* and
 // REDIS_* pointing at them.
 //
@@ -96,8 +97,9 @@ func (m *Bitflow) phpBase() *dagger.Container {
 		WithWorkdir("/app")
 }
 
-// BuildBackend builds the production image of the Laravel API from
-// bitflow-core/Dockerfile (Composer --no-dev inside: no test tooling ships),
+// BuildBackend builds the production image of the Laravel API.
+//
+// Built from bitflow-core/Dockerfile (Composer --no-dev inside: no test tooling ships),
 // with PHP_IMAGE and COMPOSER_IMAGE from the constructor's
 // --backend-runtime-image and --composer-image; further build args come from
 // --backend-build-arg KEY=VALUE.

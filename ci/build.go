@@ -21,8 +21,10 @@ type builtImage struct {
 	Took      time.Duration
 }
 
-// Build builds every image of a release concurrently: the backend
-// (bitflow-core/Dockerfile) and all 14 portals (bitflow-frontend/apps/*/Dockerfile).
+// Build builds all 15 images of a release (backend + 14 portals) concurrently.
+//
+// The backend comes from bitflow-core/Dockerfile, the portals from
+// bitflow-frontend/apps/*/Dockerfile.
 // The portals share one dependency stage (`pnpm fetch` from the lockfile) and
 // the engine's layer cache, so touching one portal rebuilds only that image.
 // Every build runs to the end even if another fails; the error lists each

@@ -9,7 +9,9 @@ import (
 	"time"
 )
 
-// Ci is the main job, the one a newcomer runs first: backend tests (with
+// Ci runs every test, the audit and all image builds concurrently: start here.
+//
+// The main job, the one a newcomer runs first: backend tests (with
 // PostgreSQL and Redis services), frontend tests, the dependency audit and
 // every image build (backend + 14 portals), all concurrently, with no cloud
 // account. Every part runs to the end; the summary lists each with PASS/FAIL

@@ -71,8 +71,9 @@ func manifestFile(m *manifest.Manifest) (*dagger.File, error) {
 	return dag.Directory().WithNewFile("manifest.json", string(b)+"\n").File("manifest.json"), nil
 }
 
-// Deploy releases the images tagged --sha to an environment through the
-// deploy brain: validate, check every image in ECR (digests), render task
+// Deploy releases the images tagged --sha to an environment (ECS).
+//
+// Runs the deploy brain: validate, check every image in ECR (digests), render task
 // definitions, run migrations with the new backend image, then the strategy
 // (rolling, bluegreen or canary; default from environments/NAME.yaml).
 // Progress is streamed to the Dagger output; GitHub Deployments/statuses and

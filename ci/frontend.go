@@ -15,7 +15,9 @@ var frontendManifests = []string{
 	"apps/*/package.json", "packages/*/package.json",
 }
 
-// TestFrontend runs the frontend test suite: Node 20 (--node-image), the pnpm
+// TestFrontend runs the frontend tests (pnpm test over the monorepo).
+//
+// Node 20 (--node-image), the pnpm
 // version pinned by package.json's "packageManager", `pnpm install
 // --frozen-lockfile` with the "bitflow-pnpm-store" cache volume, then
 // `pnpm test`. Returns the test output; fails when any test fails or the
@@ -60,6 +62,7 @@ func (m *Bitflow) pnpmBase(ctx context.Context) (*dagger.Container, error) {
 	}
 	return dag.Container().From(m.NodeImage).
 		WithEnvVariable("CI", "true").
+		WithEnvVariable("NO_COLOR", "1").
 		WithEnvVariable("NEXT_TELEMETRY_DISABLED", "1").
 		WithEnvVariable("npm_config_cache", "/cache/npm").
 		WithMountedCache("/cache/npm", dag.CacheVolume("bitflow-npm")).
@@ -78,8 +81,9 @@ func (m *Bitflow) frontendApps(ctx context.Context) ([]apps.App, error) {
 	return apps.Parse([]byte(js))
 }
 
-// BuildFrontend builds the image of one portal from
-// bitflow-frontend/apps/APP/Dockerfile (context: bitflow-frontend/), with
+// BuildFrontend builds the image of one portal (--app NAME).
+//
+// Built from bitflow-frontend/apps/APP/Dockerfile (context: bitflow-frontend/), with
 // NODE_IMAGE and RUNTIME_IMAGE from the constructor. The dependency stage of
 // the 14 Dockerfiles is identical, so builds share it. An unknown --app is
 // refused with the list of valid ones (read from bitflow-frontend/apps.json).

@@ -18,22 +18,31 @@ import (
 // Bitflow is the pipeline of the Bitflow LMS repository.
 type Bitflow struct {
 	// Source is the repository (the directory holding dagger.json).
+	// +private
 	Source *dagger.Directory
 	// PhpImage runs Composer and PHPUnit.
+	// +private
 	PhpImage string
 	// NodeImage runs pnpm and builds the portals (Dockerfile build arg NODE_IMAGE).
+	// +private
 	NodeImage string
 	// FrontendRuntimeImage is the portals' runtime base (Dockerfile build arg RUNTIME_IMAGE).
+	// +private
 	FrontendRuntimeImage string
 	// PostgresImage is the database service of test-backend.
+	// +private
 	PostgresImage string
 	// RedisImage is the cache/queue service of test-backend.
+	// +private
 	RedisImage string
 	// BackendRuntimeImage is the backend image's base (Dockerfile build arg PHP_IMAGE).
+	// +private
 	BackendRuntimeImage string
 	// ComposerImage installs the backend's production dependencies (build arg COMPOSER_IMAGE).
+	// +private
 	ComposerImage string
 	// BackendBuildArgs are extra KEY=VALUE build args for bitflow-core/Dockerfile.
+	// +private
 	BackendBuildArgs []string
 }
 

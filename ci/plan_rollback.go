@@ -14,8 +14,9 @@ import (
 	"dagger/bitflow/release"
 )
 
-// Plan shows what `deploy` would do, changing nothing: the deploy brain runs
-// with dry-run (validate the environment file and the release, check every
+// Plan shows what `deploy` would do, changing nothing.
+//
+// The deploy brain runs with dry-run (validate the environment file and the release, check every
 // image exists in ECR and resolve its digest, render the new task definitions
 // and diff them against what each service runs now). Returns that report;
 // fails when the release could not be deployed (missing image, bad config).
@@ -81,8 +82,9 @@ func (m *Bitflow) Plan(ctx context.Context,
 	return out.String(), nil
 }
 
-// Rollback returns an environment to a previous release: it reads that
-// release's manifest (--manifest, e.g. the file an earlier `deploy` returned)
+// Rollback returns an environment to a previous release (from its manifest).
+//
+// Reads that release's manifest (--manifest, e.g. the file an earlier `deploy` returned)
 // and redeploys exactly its images, pinned by digest, through the deploy
 // brain (same stages: validate, check images, render, migrate, strategy).
 // Returns the rollback's own release manifest; fails if the rollback failed.

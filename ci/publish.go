@@ -14,8 +14,10 @@ import (
 	"dagger/bitflow/release"
 )
 
-// Publish builds every image of a release (backend + 14 portals) and pushes
-// them to REGISTRY/PREFIX<app> with the immutable tag --sha; "latest" is
+// Publish builds all 15 images, then pushes them tagged with the git sha.
+//
+// Every image of a release (backend + 14 portals) goes to
+// REGISTRY/PREFIX<app> with the immutable tag --sha; "latest" is
 // pushed too only with --also-latest (and only after every sha tag is in).
 //
 // All-or-nothing: every image is built first; if one build fails nothing is
@@ -141,7 +143,9 @@ func (m *Bitflow) registryAuth(ctx context.Context, reg release.Registry, mode c
 			return nil, err
 		}
 		secret := dag.SetSecret("ecr-login-"+login.Host, login.Password)
-		return func(c *dagger.Container) *dagger.Container { return c.WithRegistryAuth(reg.Host, login.Username, secret) }, nil
+		return func(c *dagger.Container) *dagger.Container {
+			return c.WithRegistryAuth(reg.Host, login.Username, secret)
+		}, nil
 	}
 	return func(c *dagger.Container) *dagger.Container { return c }, nil
 }

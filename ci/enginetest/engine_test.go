@@ -55,6 +55,13 @@ func daggerCLI(t *testing.T) string {
 	return cli
 }
 
+// constructorArgs are extra module constructor flags from BITFLOW_DAGGER_ARGS
+// (space-separated), e.g. "--frontend-runtime-image=mirror.example/node:20"
+// to point the tests at a mirror.
+func constructorArgs() []string {
+	return strings.Fields(os.Getenv("BITFLOW_DAGGER_ARGS"))
+}
+
 type result struct {
 	stdout, stderr string
 	err            error
@@ -67,7 +74,8 @@ func call(t *testing.T, timeout time.Duration, args ...string) result {
 	cli := daggerCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, cli, append([]string{"call", "--progress=plain"}, args...)...)
+	argv := append([]string{"call", "--progress=plain"}, constructorArgs()...)
+	cmd := exec.CommandContext(ctx, cli, append(argv, args...)...)
 	cmd.Dir = repoRoot(t)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
