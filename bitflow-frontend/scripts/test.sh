@@ -2,15 +2,26 @@
 # bitflow-frontend's CI test (called by `make test-frontend` from .ci/run):
 #   1. pnpm install --frozen-lockfile
 #   2. generated files current, one type check of the workspace, `pnpm test`
-#   3. build two apps, lay each out as its runtime image would (standalone +
-#      static, copied out of the repo), start the servers on 127.0.0.1 on
-#      their ports, and check /api/health answers JSON 200 and / renders
+#   3. build two apps by replaying their Dockerfiles outside the repo (no
+#      Docker engine needed: scripts/replay-dockerfile.mjs), start each
+#      runtime stage's CMD on 127.0.0.1 on the app's port, and check that
+#      /api/health answers JSON 200, / renders, and the image's HEALTHCHECK
+#      command passes
 # Exits non-zero on any failure. Needs Node 20 and pnpm (scripts/setup-frontend.sh).
 # SMOKE_APPS overrides which apps are built and served (names from apps.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI=true NEXT_TELEMETRY_DISABLED=1
 SMOKE_APPS="${SMOKE_APPS:-bitflow-admin super-non-teaching-manager}"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 t0=$(date +%s)
 step() { echo "== frontend: $* ($(( $(date +%s) - t0 ))s)"; }
@@ -26,13 +37,12 @@ step "typecheck"
 pnpm --silent typecheck
 
 step "vitest"
-results="$(mktemp --suffix=.json)"
+results="$work/vitest.json"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile="$results" < /dev/null
-vitest_passed="$(node -p "JSON.parse(require(\"fs\").readFileSync(process.argv[1], \"utf8\")).numPassedTests" "$results")"
-rm -f "$results"
+vitest_passed="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).numPassedTests' "$results")"
 passed=$(( passed + vitest_passed ))
 
-# Look up ports in apps.json (refuses unknown names).
+# Ports from apps.json (refuses unknown names).
 declare -A port
 for app in $SMOKE_APPS; do
   port[$app]="$(node -e '
@@ -43,47 +53,77 @@ for app in $SMOKE_APPS; do
     console.log(a.port);' "$app")"
 done
 
-filters=()
-for app in $SMOKE_APPS; do filters+=(--filter "@bitflow/$app"); done
-step "next build: $SMOKE_APPS"
-pnpm --workspace-concurrency=2 "${filters[@]}" run build < /dev/null
+step "build by replaying apps/<app>/Dockerfile: $SMOKE_APPS"
+builds=()
+for app in $SMOKE_APPS; do
+  node scripts/replay-dockerfile.mjs "$app" "$work/$app" > "$work/$app.build.log" 2>&1 < /dev/null &
+  builds+=("$!:$app")
+done
+failed=()
+for b in "${builds[@]}"; do  # wait for every build, so none outlives a failure
+  app="${b#*:}"
+  if wait "${b%%:*}"; then
+    grep -E '^replay ' "$work/$app.build.log" || true
+    tail -n 1 "$work/$app.build.log" > "$work/$app.runtime.json"
+  else
+    failed+=("$app")
+  fi
+done
+for app in "${failed[@]}"; do
+  echo "--- frontend: building $app from apps/$app/Dockerfile failed:" >&2; cat "$work/$app.build.log" >&2
+done
+if [ "${#failed[@]}" -gt 0 ]; then echo "frontend: FAIL Dockerfile build of: ${failed[*]}" >&2; exit 1; fi
 
-step "generated files unchanged by the build"
+step "generated files unchanged by the builds"
 node scripts/generate.mjs --check
-
-runtime="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$runtime"
-}
-trap cleanup EXIT
 
 for app in $SMOKE_APPS; do
   p="${port[$app]}"
-  if node -e 'const s=require("net").createServer().once("error",()=>process.exit(1)).listen(+process.argv[1],"127.0.0.1",()=>s.close())' "$p"; then :; else
+  rt="$work/$app.runtime.json"
+  # The runtime stage must be non-root, expose the app's port and set PORT to it.
+  node -e '
+    const [file, app, port] = process.argv.slice(1);
+    const rt = JSON.parse(require("fs").readFileSync(file, "utf8"));
+    const bad = [];
+    if (!rt.user || rt.user === "root" || rt.user === "0") bad.push(`USER is ${rt.user}`);
+    if (JSON.stringify(rt.expose) !== `[${port}]`) bad.push(`EXPOSE ${rt.expose}`);
+    if (rt.env.PORT !== port) bad.push(`ENV PORT=${rt.env.PORT}`);
+    if (!rt.healthcheck.length) bad.push("no HEALTHCHECK");
+    if (bad.length) { console.error(`apps/${app}/Dockerfile runtime stage: ${bad.join(", ")} (want non-root, port ${port})`); process.exit(1); }
+    console.log(`frontend: ${app} runtime: user ${rt.user}, port ${port}, contents ${rt.dir}`);' "$rt" "$app" "$p"
+  echo "frontend: $app runtime contents: $(du -sh "$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1])).dir' "$rt")" | cut -f1)"
+  if ! node -e 'const s=require("net").createServer().once("error",()=>process.exit(1)).listen(+process.argv[1],"127.0.0.1",()=>s.close())' "$p"; then
     echo "frontend: port $p (for $app) is already in use on 127.0.0.1" >&2; exit 1
   fi
-  # The same layout as the Dockerfile's runtime stage, outside the repo, so
-  # the server can only use what the standalone output contains.
-  dir="$runtime/$app"
-  mkdir -p "$dir"
-  cp -a "apps/$app/.next/standalone/." "$dir/"
-  cp -a "apps/$app/.next/static" "$dir/apps/$app/.next/static"
-  echo "frontend: $app runtime contents: $(du -sh "$dir" | cut -f1)"
-  # A backend address where nothing listens: the dashboard must show its error state.
-  (cd "$dir" && exec env NODE_ENV=production PORT="$p" HOSTNAME=127.0.0.1 \
-      BITFLOW_API_URL=http://127.0.0.1:9 node "apps/$app/server.js") > "$runtime/$app.log" 2>&1 &
+  # Start the runtime's CMD in its directory with its ENV, on 127.0.0.1, and
+  # a backend address where nothing listens: the dashboard must show its
+  # error state.
+  node -e '
+    const { spawn } = require("child_process");
+    const rt = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const env = { PATH: process.env.PATH, ...rt.env, HOSTNAME: "127.0.0.1", BITFLOW_API_URL: "http://127.0.0.1:9" };
+    const child = spawn(rt.cmd[0], rt.cmd.slice(1), { cwd: rt.dir, env, stdio: "inherit" });
+    for (const sig of ["SIGTERM", "SIGINT"]) process.on(sig, () => child.kill(sig));
+    child.on("exit", (code, sig) => process.exit(code ?? 1));' "$rt" > "$work/$app.server.log" 2>&1 &
   pids+=($!)
 done
 
 step "smoke: /api/health on 127.0.0.1"
 for app in $SMOKE_APPS; do
+  rt="$work/$app.runtime.json"
   if ! node scripts/smoke.mjs "$app" "${port[$app]}" 60; then
-    echo "--- $app server log:" >&2; cat "$runtime/$app.log" >&2
+    echo "--- $app server log:" >&2; cat "$work/$app.server.log" >&2
     exit 1
   fi
+  # The image's HEALTHCHECK command, run as Docker would (exec form, image env).
+  if ! node -e '
+    const { spawnSync } = require("child_process");
+    const rt = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const r = spawnSync(rt.healthcheck[0], rt.healthcheck.slice(1), { cwd: rt.dir, env: { PATH: process.env.PATH, ...rt.env }, stdio: "inherit", timeout: 5000 });
+    process.exit(r.status ?? 1);' "$rt"; then
+    echo "frontend: FAIL the HEALTHCHECK of apps/$app/Dockerfile exited non-zero" >&2; exit 1
+  fi
+  echo "smoke $app: ok the Dockerfile's HEALTHCHECK command exits 0"
   passed=$(( passed + 1 ))
 done
 
