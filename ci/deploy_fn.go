@@ -135,16 +135,16 @@ func (m *Bitflow) Deploy(ctx context.Context,
 	// +optional
 	runUrl string,
 ) (*dagger.File, error) {
+	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
+	if _, err := aws.mode(); err != nil {
+		return nil, err
+	}
 	env, err := m.loadEnvironment(ctx, environment)
 	if err != nil {
 		return nil, err
 	}
 	images, err := m.deployImages(ctx, env, apps, sha, previousSha)
 	if err != nil {
-		return nil, err
-	}
-	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
-	if _, err := aws.mode(); err != nil {
 		return nil, err
 	}
 	reps, err := reporterArgs{githubToken, githubRepository, slackWebhook, runUrl}.reporters(ctx)

@@ -55,6 +55,10 @@ func (m *Bitflow) Plan(ctx context.Context,
 	// +optional
 	awsEndpoint *dagger.Service,
 ) (string, error) {
+	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
+	if _, err := aws.mode(); err != nil {
+		return "", err
+	}
 	env, err := m.loadEnvironment(ctx, environment)
 	if err != nil {
 		return "", err
@@ -63,7 +67,6 @@ func (m *Bitflow) Plan(ctx context.Context,
 	if err != nil {
 		return "", err
 	}
-	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
 	cfg, cleanup, err := aws.config(ctx, env.Region)
 	defer cleanup()
 	if err != nil {
@@ -123,10 +126,6 @@ func (m *Bitflow) Rollback(ctx context.Context,
 	// +optional
 	runUrl string,
 ) (*dagger.File, error) {
-	env, err := m.loadEnvironment(ctx, environment)
-	if err != nil {
-		return nil, err
-	}
 	body, err := manifest.Contents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("--manifest: %w", err)
@@ -136,6 +135,10 @@ func (m *Bitflow) Rollback(ctx context.Context,
 		return nil, fmt.Errorf("--manifest: %w", err)
 	}
 	if err := release.CheckRollbackTarget(prev, environment); err != nil {
+		return nil, err
+	}
+	env, err := m.loadEnvironment(ctx, environment)
+	if err != nil {
 		return nil, err
 	}
 	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}

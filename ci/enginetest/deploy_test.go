@@ -1,0 +1,53 @@
+package enginetest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The deploy functions are thin calls into the deploy brain; these tests
+// check the wiring through the engine: the environment file is read from
+// --source, and bad input is refused before any AWS call.
+
+func TestDeployRefusesUnknownEnvironment(t *testing.T) {
+	r := call(t, 10*time.Minute, "deploy", "--environment", "no-such-env", "--sha", "abc1234")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "environments/no-such-env.yaml") {
+		t.Fatalf("want an error naming environments/no-such-env.yaml, got %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+}
+
+func TestPlanRefusesBadEnvironmentName(t *testing.T) {
+	r := call(t, 10*time.Minute, "plan", "--environment", "../etc/passwd", "--sha", "abc1234")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "give a name from environments/") {
+		t.Fatalf("path-like environment accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+}
+
+func TestRollbackRefusesAManifestOfAnotherEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "manifest.json")
+	body := `{"schemaVersion":1,"id":"staging-abc1234-1","environment":"staging","gitSha":"abc1234","strategy":"rolling",
+"images":[{"app":"backend","repository":"123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend","tag":"abc1234"}],
+"services":[],"stages":[],"outcome":"succeeded","startedAt":"2026-01-01T00:00:00Z"}`
+	if err := os.WriteFile(m, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := call(t, 10*time.Minute, "rollback", "--environment", "production", "--manifest", m)
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, `is a release of "staging", not "production"`) {
+		t.Fatalf("foreign manifest accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+}
+
+func TestDeployRefusesHalfGivenCredentials(t *testing.T) {
+	t.Setenv("BITFLOW_TEST_FAKE_KEY", "AKIDNOTREAL")
+	r := call(t, 10*time.Minute, "deploy", "--environment", "no-such-env", "--sha", "abc1234", "--aws-access-key-id", "env:BITFLOW_TEST_FAKE_KEY")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "--aws-secret-access-key") {
+		t.Fatalf("half-given credentials accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+	if strings.Contains(r.stdout+r.stderr, "AKIDNOTREAL") {
+		t.Fatal("a secret value appeared in the output")
+	}
+}
