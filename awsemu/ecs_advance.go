@@ -6,6 +6,11 @@ import "time"
 // in time order, so effects (replacements, drains, completions) happen at
 // the instant they would have.
 func (s *ecsState) advance(now time.Time) {
+	floor := s.advancedTo
+	if floor.After(now) {
+		floor = now
+	}
+	rules := &elbRules{e: s.e.elbv2}
 	for i := 0; i < 100000; i++ {
 		var next time.Time
 		var run func()
@@ -18,6 +23,11 @@ func (s *ecsState) advance(now time.Time) {
 			for _, t := range activeTasks(c) {
 				at := t.nextAt()
 				consider(at, func() { s.stepTask(t, at) })
+				if elbWatched(t) {
+					hAt, fAt, lb, r := s.elbTimes(t, rules, floor)
+					consider(hAt, func() { s.elbHealthy(t, hAt) })
+					consider(fAt, func() { s.elbFailed(t, fAt, lb, r) })
+				}
 			}
 			for _, name := range c.svcOrder {
 				svc := c.services[name]
@@ -41,6 +51,7 @@ func (s *ecsState) advance(now time.Time) {
 		}
 	}
 	s.gcStoppedTasks(now)
+	s.advancedTo = now
 }
 
 // serviceTasks are a service's tasks that have not stopped.

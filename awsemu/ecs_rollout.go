@@ -26,6 +26,7 @@ type ecsDeployment struct {
 	crash        string     // "", "never" (NeverStabilize), "breaker" (CircuitBreakerRollback)
 	tasks        []*ecsTask // tasks it started that had not STOPPED when last looked at
 	launchAfter  time.Time  // service throttle: no launches before this instant
+	rollbackOf   string     // id of the deployment this one rolls back (circuit breaker), or ""
 }
 
 // maxLaunchThrottle is the longest delay ECS's service throttle logic puts
@@ -96,6 +97,7 @@ func (s *ecsState) startDeployment(svc *ecsService, at time.Time, rollbackOf *ec
 		}
 	} else {
 		d.reason = "ECS deployment circuit breaker: rolling back to deploymentId " + svc.stable.id + "."
+		d.rollbackOf = rollbackOf.id
 	}
 	svc.deployments = append([]*ecsDeployment{d}, svc.deployments...)
 	s.reconcile(svc, at)
@@ -271,15 +273,28 @@ func (s *ecsState) taskFailed(t *ecsTask, at time.Time, why string) {
 	if svc == nil || d == nil {
 		return
 	}
+	s.serviceEvent(svc, at, fmt.Sprintf("(task %s) failed: %s.", t.id, why))
+	s.countFailure(t, at)
+}
+
+// countFailure counts a failed service task (crashed, failed to start, or
+// failed its ELB health checks) in its deployment's failedTasks, throttles
+// relaunches, and trips the deployment circuit breaker when ECS would. A
+// rollback deployment that fails is not rolled back again.
+func (s *ecsState) countFailure(t *ecsTask, at time.Time) {
+	svc, d := t.service, t.deployment
+	if svc == nil || d == nil {
+		return
+	}
 	d.failedTasks++
 	d.updatedAt = at
 	if delay := throttleDelay(s.e.timing.TaskStart, d.failedTasks); delay > 0 {
 		d.launchAfter = at.Add(delay)
 	}
-	s.serviceEvent(svc, at, fmt.Sprintf("(task %s) failed: %s.", t.id, why))
 	if d != svc.primary() || d.rolloutState != types.DeploymentRolloutStateInProgress {
 		return
 	}
+	d.readyAt = time.Time{} // a task failed: the deployment is not ready until desired tasks are healthy again
 	cb := svc.depConf.DeploymentCircuitBreaker
 	breaker := d.crash == "breaker" || (cb != nil && cb.Enable && d.crash != "never")
 	if !breaker || d.failedTasks < breakerThreshold(d.desired) {
@@ -292,7 +307,7 @@ func (s *ecsState) taskFailed(t *ecsTask, at time.Time, why string) {
 	d.reason = "ECS deployment circuit breaker: tasks failed to start."
 	s.serviceEvent(svc, at, "(deployment "+d.id+") deployment failed: tasks failed to start.")
 	rollback := d.crash == "breaker" || cb != nil && cb.Rollback
-	if !rollback || svc.stable == nil {
+	if !rollback || svc.stable == nil || d.rollbackOf != "" {
 		return
 	}
 	for _, x := range s.deploymentTasks(d) {

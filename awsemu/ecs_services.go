@@ -20,6 +20,7 @@ type ecsService struct {
 	launch      launchSpec
 	lbs         []types.LoadBalancer
 	depConf     *types.DeploymentConfiguration
+	grace       *int32                 // healthCheckGracePeriodSeconds (nil = 0, as ECS)
 	in          ecs.CreateServiceInput // the create request, for fields echoed back as-is
 	deployments []*ecsDeployment
 	stable      *ecsDeployment // the last deployment that COMPLETED
@@ -140,8 +141,11 @@ func (s *ecsState) createService(in *ecs.CreateServiceInput) (any, error) {
 	if err := s.validateLoadBalancers(td, in.LoadBalancers); err != nil {
 		return nil, err
 	}
+	if err := validateGrace(in.HealthCheckGracePeriodSeconds, in.LoadBalancers); err != nil {
+		return nil, err
+	}
 	now := s.e.Now()
-	svc := &ecsService{
+	svc := &ecsService{grace: in.HealthCheckGracePeriodSeconds,
 		name: name, arn: s.arn("service/" + c.name + "/" + name), cluster: c, status: "ACTIVE", createdAt: now,
 		desired: desired, td: td, launch: l, lbs: in.LoadBalancers, depConf: in.DeploymentConfiguration, in: *in,
 	}
@@ -236,6 +240,14 @@ func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
 	if err := s.validateLoadBalancers(td, lbs); err != nil {
 		return nil, err
 	}
+	grace := svc.grace
+	if in.HealthCheckGracePeriodSeconds != nil {
+		grace = in.HealthCheckGracePeriodSeconds
+	}
+	if err := validateGrace(grace, lbs); err != nil {
+		return nil, err
+	}
+	svc.grace = grace
 	now := s.e.Now()
 	if in.DeploymentConfiguration != nil {
 		dc := *in.DeploymentConfiguration
@@ -268,6 +280,24 @@ func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
 	return encodeECS(&ecs.UpdateServiceOutput{Service: ptr(s.serviceShape(svc, nil))})
 }
 
+// validateGrace checks healthCheckGracePeriodSeconds as ECS does: not
+// negative, and only for a service that uses load balancers.
+func validateGrace(grace *int32, lbs []types.LoadBalancer) error {
+	if grace == nil {
+		return nil
+	}
+	if *grace < 0 {
+		return invalidParameter("healthCheckGracePeriodSeconds can not be negative.")
+	}
+	if len(lbs) == 0 {
+		return invalidParameter("Health check grace period is only valid for services configured to use load balancers")
+	}
+	return nil
+}
+
+// graceSeconds is the service's health check grace period (0 if unset).
+func (svc *ecsService) graceSeconds() int32 { return deref(svc.grace) }
+
 // serviceShape renders a service as DescribeServices returns it.
 func (s *ecsState) serviceShape(svc *ecsService, include []types.ServiceField) types.Service {
 	out := types.Service{
@@ -279,7 +309,7 @@ func (s *ecsState) serviceShape(svc *ecsService, include []types.ServiceField) t
 		DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},
 		CreatedBy:            ptr("arn:aws:iam::" + s.e.account + ":user/emulator"),
 		PlacementConstraints: svc.in.PlacementConstraints, PlacementStrategy: svc.in.PlacementStrategy,
-		HealthCheckGracePeriodSeconds: svc.in.HealthCheckGracePeriodSeconds, PropagateTags: svc.in.PropagateTags,
+		HealthCheckGracePeriodSeconds: svc.grace, PropagateTags: svc.in.PropagateTags,
 		EnableECSManagedTags: svc.in.EnableECSManagedTags, EnableExecuteCommand: svc.in.EnableExecuteCommand,
 		ServiceRegistries: svc.in.ServiceRegistries, Events: svc.events,
 		Deployments: []types.Deployment{},

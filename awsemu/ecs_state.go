@@ -21,6 +21,9 @@ type ecsState struct {
 	faults   ecsFaults
 	ipSeq    int
 	eniSeq   int
+	// advancedTo is the instant state was last advanced to: effects of
+	// changes made between requests (health faults) start no earlier.
+	advancedTo time.Time
 }
 
 // ecsCluster is one cluster with its services and tasks.

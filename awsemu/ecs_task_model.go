@@ -51,7 +51,7 @@ type taskPlan struct {
 	logLines  []string // lines written at exit (nil: the default lines for its command)
 	crashes   bool     // a service task that exits after starting (deployment faults)
 	oneOff    bool     // exits by itself after Timing.TaskStop
-	lbService bool     // health follows target health: healthy TargetHealthy after start
+	lbService bool     // health follows ELB target health (ecs_elb_health.go)
 }
 
 // nextAt is the instant of the task's next transition, or zero if none is
@@ -92,11 +92,8 @@ func (s *ecsState) stepTask(t *ecsTask, at time.Time) {
 		if t.plan.oneOff || t.plan.crashes {
 			t.exitAt = at.Add(s.e.timing.TaskStop)
 		}
-		if t.service != nil && !t.plan.crashes {
+		if t.service != nil && !t.plan.crashes && !t.plan.lbService { // lbService: health follows ELB (ecs_elb_health.go)
 			t.healthyAt = at
-			if t.plan.lbService {
-				t.healthyAt = at.Add(s.e.timing.TargetHealthy)
-			}
 			if !t.healthyAt.After(at) {
 				t.healthy = true
 				s.serviceTaskHealthy(t, at)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/bitflow-lms/pipeline/awsemu"
@@ -71,17 +72,31 @@ func TestBlueGreenCleanDeploy(t *testing.T) {
 func TestBlueGreenGreenNeverHealthyDoesNotSwitch(t *testing.T) {
 	b := newBGFixture(t, config.StrategyBlueGreen, awsemu.Timing{})
 	b.env.BlueGreen.HealthCheck.Retries = 10 // 10 x 50ms of target health before giving up
+	// As on AWS, ECS replaces tasks whose targets fail their ELB health
+	// checks once the service's grace period is over, and the circuit
+	// breaker fails the deployment: with no grace period that is what stops
+	// this deploy, before the health gate.
+	if _, err := b.ecs.UpdateService(context.Background(), &awsecs.UpdateServiceInput{Cluster: aws.String(b.env.Cluster),
+		Service: aws.String("bitflow-backend-green"), HealthCheckGracePeriodSeconds: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
 	b.srv.NeverHealthy("bitflow-backend-green")
 	blueTD, _, _ := b.service(t, "bitflow-backend-blue")
 	m, err := Deploy(context.Background(), b.options())
 	if err == nil || errors.Is(err, ErrRolledBack) {
 		t.Fatalf("deploy with a never-healthy green: %v", err)
 	}
-	if m.Outcome != manifest.OutcomeFailed || m.FailedStage != StageHealthGate {
-		t.Errorf("outcome %s at %q, want failed at health-gate", m.Outcome, m.FailedStage)
+	if m.Outcome != manifest.OutcomeFailed || m.FailedStage != StageWaitIdle {
+		t.Errorf("outcome %s at %q, want failed at wait-idle", m.Outcome, m.FailedStage)
 	}
-	if !strings.Contains(err.Error(), "Target.ResponseCodeMismatch") {
+	if !strings.Contains(err.Error(), "circuit breaker") || !strings.Contains(err.Error(), "bitflow-backend-green") {
 		t.Errorf("error does not say why: %v", err)
+	}
+	if !strings.Contains(b.out.String(), "is unhealthy in (target-group bitflow-backend-green) due to (reason Health checks failed") {
+		t.Errorf("progress does not show the ELB health check failures")
+	}
+	if m.Stage(StageHealthGate) != nil {
+		t.Errorf("health-gate ran after wait-idle failed: %s", stageNames(m))
 	}
 	if live := b.live(t); live != "blue" {
 		t.Errorf("live = %s, want blue", live)
