@@ -425,7 +425,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runUrl", err))
 				}
 			}
-			return (*Bitflow).Deploy(&parent, ctx, environment, sha, strategy, apps, previousSha, dryRun, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint, githubToken, githubRepository, slackWebhook, runUrl)
+			var allowFailure bool
+			if inputArgs["allowFailure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
+				}
+			}
+			return (*Bitflow).Deploy(&parent, ctx, environment, sha, strategy, apps, previousSha, dryRun, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint, githubToken, githubRepository, slackWebhook, runUrl, allowFailure)
 		case "Plan":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -465,6 +472,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
 				if err != nil {
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
+				}
+			}
+			var jsonOutput bool
+			if inputArgs["jsonOutput"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["jsonOutput"]), &jsonOutput)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg jsonOutput", err))
 				}
 			}
 			var awsAccessKeyId *dagger.Secret
@@ -516,7 +530,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
 				}
 			}
-			return (*Bitflow).Plan(&parent, ctx, environment, sha, strategy, apps, previousSha, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint)
+			return (*Bitflow).Plan(&parent, ctx, environment, sha, strategy, apps, previousSha, jsonOutput, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint)
 		case "Publish":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -635,13 +649,6 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg manifest", err))
 				}
 			}
-			var strategy string
-			if inputArgs["strategy"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
-				}
-			}
 			var awsAccessKeyId *dagger.Secret
 			if inputArgs["awsAccessKeyId"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
@@ -719,7 +726,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runUrl", err))
 				}
 			}
-			return (*Bitflow).Rollback(&parent, ctx, environment, manifest, strategy, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint, githubToken, githubRepository, slackWebhook, runUrl)
+			var allowFailure bool
+			if inputArgs["allowFailure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
+				}
+			}
+			return (*Bitflow).Rollback(&parent, ctx, environment, manifest, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint, githubToken, githubRepository, slackWebhook, runUrl, allowFailure)
 		case "TestBackend":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,65 +10,11 @@ import (
 	"github.com/bitflow-lms/pipeline/config"
 	"github.com/bitflow-lms/pipeline/deploy"
 	"github.com/bitflow-lms/pipeline/manifest"
-	"github.com/bitflow-lms/pipeline/report"
 
 	appsx "dagger/bitflow/apps"
 	"dagger/bitflow/internal/dagger"
 	"dagger/bitflow/release"
 )
-
-// loadEnvironment reads environments/NAME.yaml from the source and validates it.
-func (m *Bitflow) loadEnvironment(ctx context.Context, name string) (*config.Environment, error) {
-	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return nil, fmt.Errorf("--environment %q: give a name from environments/ (e.g. production)", name)
-	}
-	file := "environments/" + name + ".yaml"
-	body, err := m.Source.File(file).Contents(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("--environment %s: %s not found in the source: %w", name, file, err)
-	}
-	return config.Parse(file, []byte(body))
-}
-
-// reporterArgs are the reporting flags of deploy and rollback.
-type reporterArgs struct {
-	GitHubToken      *dagger.Secret
-	GitHubRepository string
-	SlackWebhook     *dagger.Secret
-	RunURL           string
-}
-
-func (r reporterArgs) reporters(ctx context.Context) ([]report.Reporter, error) {
-	cfg := report.Config{GitHubRepository: r.GitHubRepository, RunURL: r.RunURL}
-	if r.GitHubToken != nil {
-		tok, err := r.GitHubToken.Plaintext(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("--github-token: %w", err)
-		}
-		cfg.GitHubToken = tok
-	}
-	if r.SlackWebhook != nil {
-		hook, err := r.SlackWebhook.Plaintext(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("--slack-webhook: %w", err)
-		}
-		cfg.SlackWebhookURL = hook
-	}
-	multi, err := report.New(cfg)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "warning: %v\n", err) // which reporters are off and why; never fatal
-	}
-	return []report.Reporter{multi}, nil
-}
-
-// manifestFile returns the manifest as a File named manifest.json.
-func manifestFile(m *manifest.Manifest) (*dagger.File, error) {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return dag.Directory().WithNewFile("manifest.json", string(b)+"\n").File("manifest.json"), nil
-}
 
 // Deploy releases the images tagged --sha to an environment (ECS).
 //
@@ -79,9 +24,11 @@ func manifestFile(m *manifest.Manifest) (*dagger.File, error) {
 // Progress is streamed to the Dagger output; GitHub Deployments/statuses and
 // Slack are told when their flags are given (their failures are warnings).
 //
-// Returns the release manifest (JSON) whatever the outcome, when the run got
-// that far; export it: ... deploy ... export --path manifest.json. The call
-// fails when the deploy failed or was rolled back.
+// Returns the release manifest (JSON); export it: ... deploy ... export --path
+// manifest.json. When the deploy fails or is rolled back the call fails (the
+// manifest is printed in the error) unless --allow-failure is given: then the
+// manifest is returned whatever the outcome and the caller must check its
+// "outcome" field (CI: upload it, then bitflow-report outcome).
 //
 // With --apps only those apps move to --sha and the others stay at
 // --previous-sha. --dry-run renders everything and changes nothing.
@@ -134,25 +81,19 @@ func (m *Bitflow) Deploy(ctx context.Context,
 	// Link to the CI run, used in reports.
 	// +optional
 	runUrl string,
+	// Return the release manifest even when the deploy fails; the caller must check its outcome.
+	// +optional
+	allowFailure bool,
 ) (*dagger.File, error) {
-	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
-	if _, err := aws.mode(); err != nil {
-		return nil, err
-	}
-	env, err := m.loadEnvironment(ctx, environment)
-	if err != nil {
-		return nil, err
-	}
-	images, err := m.deployImages(ctx, env, apps, sha, previousSha)
-	if err != nil {
-		return nil, err
-	}
-	reps, err := reporterArgs{githubToken, githubRepository, slackWebhook, runUrl}.reporters(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cfg, cleanup, err := aws.config(ctx, env.Region)
-	defer cleanup()
+	var images []manifest.Image
+	t, err := m.setup(ctx, environment,
+		awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint},
+		&reporterArgs{githubToken, githubRepository, slackWebhook, runUrl},
+		func(env *config.Environment) (err error) {
+			images, err = m.deployImages(ctx, env, apps, sha, previousSha)
+			return err
+		})
+	defer t.Close()
 	if err != nil {
 		return nil, err
 	}
@@ -161,18 +102,11 @@ func (m *Bitflow) Deploy(ctx context.Context,
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	man, derr := deploy.Deploy(ctx, deploy.Options{
-		Env: env, GitSHA: sha, Images: images, Strategy: strategy, DryRun: dryRun,
-		Out: os.Stderr, AWS: cfg, Reporters: reps, ManifestPath: filepath.Join(tmp, "manifest.json"),
+	man, err := deploy.Deploy(ctx, deploy.Options{
+		Env: t.Env, GitSHA: sha, Images: images, Strategy: strategy, DryRun: dryRun,
+		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters, ManifestPath: filepath.Join(tmp, "manifest.json"),
 	})
-	if derr != nil {
-		if man != nil {
-			b, _ := json.MarshalIndent(man, "", "  ")
-			return nil, fmt.Errorf("deploy %s %s: %w\nrelease manifest:\n%s", environment, sha, derr, b)
-		}
-		return nil, fmt.Errorf("deploy %s %s: %w", environment, sha, derr)
-	}
-	return manifestFile(man)
+	return finished(fmt.Sprintf("deploy %s %s", environment, sha), man, err, allowFailure, "manifest.json")
 }
 
 // deployImages turns --apps/--sha/--previous-sha into the images of the release.

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
 
+	"github.com/bitflow-lms/pipeline/config"
 	"github.com/bitflow-lms/pipeline/deploy"
-	relmanifest "github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/manifest"
 
 	"dagger/bitflow/internal/dagger"
 	"dagger/bitflow/release"
@@ -16,10 +17,14 @@ import (
 
 // Plan shows what `deploy` would do, changing nothing.
 //
-// The deploy brain runs with dry-run (validate the environment file and the release, check every
-// image exists in ECR and resolve its digest, render the new task definitions
-// and diff them against what each service runs now). Returns that report;
-// fails when the release could not be deployed (missing image, bad config).
+// Runs the deploy brain's plan, which makes read-only AWS calls only: it validates the
+// environment file and the release, checks every image exists in ECR,
+// reads the live colour from the listener (bluegreen, canary), renders the
+// new task definitions without registering them and diffs them against what
+// each service runs now. Prints the task-definition diffs, which colour would
+// go live and the listener changes, the migration command and what a
+// rollback would restore; --json-output prints the same as JSON. Fails (printing
+// the plan as far as it got) when the release could not be deployed.
 //
 // Example: dagger call plan --environment production --sha $SHA --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY
 // +cache="never"
@@ -37,6 +42,9 @@ func (m *Bitflow) Plan(ctx context.Context,
 	// Tag the apps not in --apps stay at.
 	// +optional
 	previousSha string,
+	// Print the plan as JSON instead of text (named so because the generated bindings reserve "json").
+	// +optional
+	jsonOutput bool,
 	// +optional
 	awsAccessKeyId *dagger.Secret,
 	// +optional
@@ -51,116 +59,132 @@ func (m *Bitflow) Plan(ctx context.Context,
 	// Default: the environment's region.
 	// +optional
 	awsRegion string,
-	// Alternative AWS endpoint (the in-repo emulator): tcp://localhost:4566.
+	// Alternative AWS endpoint, a service speaking the AWS APIs (the in-repo emulator): tcp://localhost:4566.
 	// +optional
 	awsEndpoint *dagger.Service,
 ) (string, error) {
-	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
-	if _, err := aws.mode(); err != nil {
-		return "", err
-	}
-	env, err := m.loadEnvironment(ctx, environment)
+	var images []manifest.Image
+	t, err := m.setup(ctx, environment,
+		awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint},
+		nil,
+		func(env *config.Environment) (err error) {
+			images, err = m.deployImages(ctx, env, apps, sha, previousSha)
+			return err
+		})
+	defer t.Close()
 	if err != nil {
 		return "", err
 	}
-	images, err := m.deployImages(ctx, env, apps, sha, previousSha)
-	if err != nil {
-		return "", err
-	}
-	cfg, cleanup, err := aws.config(ctx, env.Region)
-	defer cleanup()
-	if err != nil {
-		return "", err
-	}
-	var out bytes.Buffer
-	man, err := deploy.Deploy(ctx, deploy.Options{
-		Env: env, GitSHA: sha, Images: images, Strategy: strategy, DryRun: true,
-		Out: io.MultiWriter(os.Stderr, &out), AWS: cfg,
+	p, err := deploy.Plan(ctx, deploy.Options{
+		Env: t.Env, GitSHA: sha, Images: images, Strategy: strategy, Out: os.Stderr, AWS: t.AWS,
 	})
+	var out bytes.Buffer
+	if p != nil {
+		var werr error
+		if jsonOutput {
+			werr = p.WriteJSON(&out)
+		} else {
+			werr = p.WriteText(&out)
+		}
+		if werr != nil && err == nil {
+			err = werr
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("plan %s %s: %w\n%s", environment, sha, err, out.String())
 	}
-	fmt.Fprintf(&out, "\nplan: %s would deploy %s with strategy %s (%d images); nothing was changed\n",
-		environment, sha, man.Strategy, len(man.Images))
 	return out.String(), nil
 }
 
-// Rollback returns an environment to a previous release (from its manifest).
+// Rollback undoes a deploy, from that deploy's release manifest.
 //
-// Reads that release's manifest (--manifest, e.g. the file an earlier `deploy` returned)
-// and redeploys exactly its images, pinned by digest, through the deploy
-// brain (same stages: validate, check images, render, migrate, strategy).
-// Returns the rollback's own release manifest; fails if the rollback failed.
+// --manifest is the manifest of the deploy to undo (the file `deploy`
+// returned, or the workflow's release-manifest artifact); it may describe a
+// deploy that failed or died half-way. The deploy brain's rollback then
+// returns the environment to the release before it: for blue/green and
+// canary the old colour is scaled back up, stable and healthy before the
+// listener is pointed back at it; every other service (and rolling deploys)
+// goes back to its previous task-definition revision and is waited on until
+// stable. Each step looks at the current state first, so running it twice is
+// harmless.
 //
-// Example: dagger call rollback --environment production --manifest ./previous-manifest.json --aws-... export --path rollback.json
+// Returns the rollback's own release manifest (JSON). The call fails when
+// the rollback fails unless --allow-failure is given (then check the
+// manifest's outcome).
+//
+// Example: dagger call rollback --environment production --manifest ./manifest.json --aws-... export --path rollback-manifest.json
 // +cache="never"
 func (m *Bitflow) Rollback(ctx context.Context,
 	// Environment name: reads environments/NAME.yaml.
 	environment string,
-	// Release manifest of the release to return to.
+	// Release manifest of the deploy to undo.
 	manifest *dagger.File,
-	// Override the environment's strategy for the rollback.
-	// +optional
-	strategy string,
 	// +optional
 	awsAccessKeyId *dagger.Secret,
 	// +optional
 	awsSecretAccessKey *dagger.Secret,
 	// +optional
 	awsSessionToken *dagger.Secret,
+	// OIDC web identity token (with --aws-role-arn).
 	// +optional
 	awsWebIdentityToken *dagger.Secret,
 	// +optional
 	awsRoleArn string,
+	// Default: the environment's region.
 	// +optional
 	awsRegion string,
-	// Alternative AWS endpoint (the in-repo emulator): tcp://localhost:4566.
+	// Alternative AWS endpoint, a service speaking the AWS APIs (the in-repo emulator): tcp://localhost:4566.
 	// +optional
 	awsEndpoint *dagger.Service,
+	// GitHub token for Deployments and commit statuses.
 	// +optional
 	githubToken *dagger.Secret,
+	// owner/name of the repository for GitHub reporting.
 	// +optional
 	githubRepository string,
+	// Slack incoming webhook URL.
 	// +optional
 	slackWebhook *dagger.Secret,
+	// Link to the CI run, used in reports.
 	// +optional
 	runUrl string,
+	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
+	// +optional
+	allowFailure bool,
 ) (*dagger.File, error) {
 	body, err := manifest.Contents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("--manifest: %w", err)
 	}
-	prev, err := relmanifest.Parse([]byte(body))
-	if err != nil {
-		return nil, fmt.Errorf("--manifest: %w", err)
-	}
-	if err := release.CheckRollbackTarget(prev, environment); err != nil {
-		return nil, err
-	}
-	env, err := m.loadEnvironment(ctx, environment)
+	t, err := m.setup(ctx, environment,
+		awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint},
+		&reporterArgs{githubToken, githubRepository, slackWebhook, runUrl},
+		func(*config.Environment) error { return checkUndo([]byte(body), environment) })
+	defer t.Close()
 	if err != nil {
 		return nil, err
 	}
-	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
-	if _, err := aws.mode(); err != nil {
-		return nil, err
-	}
-	reps, err := reporterArgs{githubToken, githubRepository, slackWebhook, runUrl}.reporters(ctx)
+	tmp, err := os.MkdirTemp("", "rollback-")
 	if err != nil {
 		return nil, err
 	}
-	cfg, cleanup, err := aws.config(ctx, env.Region)
-	defer cleanup()
-	if err != nil {
+	defer os.RemoveAll(tmp)
+	in := filepath.Join(tmp, "manifest.json")
+	if err := os.WriteFile(in, []byte(body), 0o600); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "rollback %s to release %s (manifest %s)\n", environment, prev.GitSHA, prev.ID)
-	man, err := deploy.Deploy(ctx, deploy.Options{
-		Env: env, GitSHA: prev.GitSHA, Images: prev.Images, Strategy: strategy,
-		Out: os.Stderr, AWS: cfg, Reporters: reps,
+	man, err := deploy.Rollback(ctx, deploy.RollbackOptions{
+		Env: t.Env, ManifestPath: in, OutputPath: filepath.Join(tmp, "rollback-manifest.json"),
+		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters,
 	})
+	return finished("rollback "+environment, man, err, allowFailure, "rollback-manifest.json")
+}
+
+// checkUndo parses the --manifest body and refuses one rollback cannot undo.
+func checkUndo(body []byte, environment string) error {
+	prev, err := manifest.Parse(body)
 	if err != nil {
-		return nil, fmt.Errorf("rollback %s to %s: %w", environment, prev.GitSHA, err)
+		return fmt.Errorf("--manifest: %w", err)
 	}
-	return manifestFile(man)
+	return release.CheckUndoTarget(prev, environment)
 }

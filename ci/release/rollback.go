@@ -6,18 +6,19 @@ import (
 	"github.com/bitflow-lms/pipeline/manifest"
 )
 
-// CheckRollbackTarget refuses, as a rollback target, a manifest of another
-// environment, a dry run, a release that did not succeed, or one without images.
-func CheckRollbackTarget(prev *manifest.Manifest, environment string) error {
+// CheckUndoTarget refuses, before any AWS call, a --manifest that rollback
+// cannot undo: a release of another environment, or a dry run (nothing was
+// changed). Any outcome is accepted otherwise: a failed, rolled-back or
+// half-finished (in_progress, cancelled) deploy is exactly what rollback is
+// for. The deploy brain checks the rest (listener ARNs, colours).
+func CheckUndoTarget(m *manifest.Manifest, environment string) error {
 	switch {
-	case prev.Environment != environment:
-		return fmt.Errorf("--manifest is a release of %q, not %q", prev.Environment, environment)
-	case prev.DryRun:
-		return fmt.Errorf("--manifest %s is a dry run: nothing to return to", prev.ID)
-	case prev.Outcome != manifest.OutcomeSucceeded:
-		return fmt.Errorf("--manifest %s has outcome %s: roll back only to a release that succeeded", prev.ID, prev.Outcome)
-	case len(prev.Images) == 0:
-		return fmt.Errorf("--manifest %s lists no images", prev.ID)
+	case m.Environment != environment:
+		return fmt.Errorf("--manifest is a release of %q, not %q", m.Environment, environment)
+	case m.DryRun:
+		return fmt.Errorf("--manifest %s is a dry run: nothing was changed, nothing to undo", m.ID)
+	case m.Strategy == "rollback":
+		return fmt.Errorf("--manifest %s is itself a rollback: give the manifest of the deploy to undo", m.ID)
 	}
 	return nil
 }
