@@ -17,13 +17,19 @@ type Server struct {
 	ln  net.Listener
 }
 
-// Listen starts the emulator on addr (use "127.0.0.1:0" for a free port).
+// Listen starts a new emulator on addr (use "127.0.0.1:0" for a free port).
 func Listen(addr string, opts Options) (*Server, error) {
+	return Serve(addr, New(opts))
+}
+
+// Serve starts serving an existing emulator on addr. One emulator may be
+// served on several addresses, e.g. a private one to seed it before the
+// public one opens.
+func Serve(addr string, e *Emulator) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	e := New(opts)
 	s := &Server{Emulator: e, URL: "http://" + ln.Addr().String(), ln: ln, srv: &http.Server{Handler: e}}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil

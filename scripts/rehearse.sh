@@ -26,11 +26,13 @@ sed "s#127.0.0.1:4566#127.0.0.1:$port#g" environments/emulator.yaml > "$work/emu
 
 "$work/aws-emulator" --addr "127.0.0.1:$port" --seed --seed-bluegreen --seed-tag "$sha" --quiet >"$work/emulator.log" 2>&1 &
 emu_pid=$!
-for _ in $(seq 50); do
-  curl -fsS "$endpoint/_emulator/calls" >/dev/null 2>&1 && break
+# The emulator listens before it has seeded; "ready at" follows the seed.
+for _ in $(seq 150); do
+  grep -q 'ready at http' "$work/emulator.log" && break
+  kill -0 "$emu_pid" 2>/dev/null || break
   sleep 0.2
 done
-curl -fsS "$endpoint/_emulator/calls" >/dev/null || { cat "$work/emulator.log"; echo "rehearse: emulator did not start"; exit 1; }
+grep -q 'ready at http' "$work/emulator.log" || { cat "$work/emulator.log"; echo "rehearse: emulator did not become ready"; exit 1; }
 
 # deploy runs one verb; its full output (with task-definition diffs) goes to
 # $work/<n>.log, the terminal gets it without the diff bodies.

@@ -102,17 +102,27 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready readyFunc) 
 			logger.Printf("%s %s %s", call.Service, call.Action, status)
 		}
 	}
-	srv, err := awsemu.Listen(c.addr, opts)
+	emu := awsemu.New(opts)
+	if c.seed {
+		// Seed through a private loopback listener first, so that nobody
+		// sees the public address before the topology is complete.
+		private, err := awsemu.Serve("127.0.0.1:0", emu)
+		if err != nil {
+			return fmt.Errorf("listen for seeding: %w", err)
+		}
+		err = seedTopology(ctx, private, c, logger)
+		_ = private.Close()
+		if err != nil {
+			return err
+		}
+	}
+	srv, err := awsemu.Serve(c.addr, emu)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
 	logger.Printf("serving ECS, ECR, CloudWatch Logs, ELBv2 and STS for account %s in %s at %s", c.account, c.region, srv.URL)
-	if c.seed {
-		if err := seedTopology(ctx, srv, c, logger); err != nil {
-			_ = srv.Close()
-			return err
-		}
-	}
+	// Scripts wait for this line: the topology is complete from here on.
+	logger.Printf("ready at %s", srv.URL)
 	if ready != nil {
 		ready(srv.URL)
 	}
