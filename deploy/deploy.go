@@ -12,6 +12,7 @@ import (
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/report"
 )
 
 // Stage names recorded in the manifest by the orchestrator (strategies add
@@ -40,22 +41,30 @@ const reporterTimeout = 30 * time.Second
 // warnings.
 func Deploy(ctx context.Context, opts Options) (*manifest.Manifest, error) {
 	run := newRun(opts)
-	m := run.Manifest
-	for _, rep := range opts.Reporters {
+	err := run.reported(ctx, opts.Reporters, func() error { return run.execute(ctx, opts) })
+	return run.Manifest, err
+}
+
+// reported runs body between the reporters' Start and Finish and records its
+// outcome. Finish gets a fresh context (bounded by reporterTimeout) so that a
+// cancelled run is still reported; reporter errors are only warnings.
+func (r *Run) reported(ctx context.Context, reporters []report.Reporter, body func() error) error {
+	m := r.Manifest
+	for _, rep := range reporters {
 		if err := rep.Start(ctx, m); err != nil {
-			run.Warn("reporter %s Start: %v", rep.Name(), err)
+			r.Warn("reporter %s Start: %v", rep.Name(), err)
 		}
 	}
-	err := run.execute(ctx, opts)
-	run.finish(ctx, err)
+	err := body()
+	r.finish(ctx, err)
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reporterTimeout)
 	defer cancel()
-	for _, rep := range opts.Reporters {
+	for _, rep := range reporters {
 		if rerr := rep.Finish(fctx, m); rerr != nil {
-			run.Warn("reporter %s Finish: %v", rep.Name(), rerr)
+			r.Warn("reporter %s Finish: %v", rep.Name(), rerr)
 		}
 	}
-	return m, err
+	return err
 }
 
 func newRun(opts Options) *Run {

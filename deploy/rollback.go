@@ -62,23 +62,9 @@ func Rollback(ctx context.Context, opts RollbackOptions) (*manifest.Manifest, er
 		out = strings.TrimSuffix(opts.ManifestPath, ".json") + ".rollback.json"
 	}
 	run := newRun(Options{Env: opts.Env, Out: opts.Out, AWS: opts.AWS, ManifestPath: out, Now: opts.Now})
-	m := run.Manifest
-	m.Strategy = "rollback"
-	for _, rep := range opts.Reporters {
-		if err := rep.Start(ctx, m); err != nil {
-			run.Warn("reporter %s Start: %v", rep.Name(), err)
-		}
-	}
-	err := run.rollback(ctx, opts)
-	run.finish(ctx, err)
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reporterTimeout)
-	defer cancel()
-	for _, rep := range opts.Reporters {
-		if rerr := rep.Finish(fctx, m); rerr != nil {
-			run.Warn("reporter %s Finish: %v", rep.Name(), rerr)
-		}
-	}
-	return m, err
+	run.Manifest.Strategy = "rollback"
+	err := run.reported(ctx, opts.Reporters, func() error { return run.rollback(ctx, opts) })
+	return run.Manifest, err
 }
 
 func (r *Run) rollback(ctx context.Context, opts RollbackOptions) error {
