@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/config"
+	"github.com/bitflow-lms/pipeline/internal/syncbuf"
 	"github.com/bitflow-lms/pipeline/manifest"
 	"github.com/bitflow-lms/pipeline/report"
 )
@@ -125,19 +125,5 @@ func (r *fakeReporter) Finish(ctx context.Context, m *manifest.Manifest) error {
 	return nil
 }
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuf is a goroutine-safe progress sink.
+type syncBuf = syncbuf.Buffer

@@ -1,9 +1,7 @@
 package ecs
 
 import (
-	"bytes"
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/bitflow-lms/pipeline/awsemu"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/awsx"
+	"github.com/bitflow-lms/pipeline/internal/syncbuf"
 )
 
 // emuEnv is a seeded emulator with SDK clients pointed at it.
@@ -77,19 +76,4 @@ func (e *emuEnv) backend(t *testing.T) *awsecs.DescribeServicesOutput {
 }
 
 // syncBuf is a goroutine-safe progress sink.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuf = syncbuf.Buffer
