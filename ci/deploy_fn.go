@@ -52,15 +52,19 @@ func (m *Bitflow) Deploy(ctx context.Context,
 	// Render and validate only; change nothing.
 	// +optional
 	dryRun bool,
+	// AWS access key id (e.g. env:AWS_ACCESS_KEY_ID); with --aws-secret-access-key.
 	// +optional
 	awsAccessKeyId *dagger.Secret,
+	// AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
 	// +optional
 	awsSecretAccessKey *dagger.Secret,
+	// AWS session token for temporary credentials (e.g. env:AWS_SESSION_TOKEN).
 	// +optional
 	awsSessionToken *dagger.Secret,
 	// OIDC web identity token (with --aws-role-arn).
 	// +optional
 	awsWebIdentityToken *dagger.Secret,
+	// IAM role to assume with --aws-web-identity-token (GitHub OIDC).
 	// +optional
 	awsRoleArn string,
 	// Default: the environment's region.

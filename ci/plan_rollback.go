@@ -45,15 +45,19 @@ func (m *Bitflow) Plan(ctx context.Context,
 	// Print the plan as JSON instead of text (named so because the generated bindings reserve "json").
 	// +optional
 	jsonOutput bool,
+	// AWS access key id (e.g. env:AWS_ACCESS_KEY_ID); with --aws-secret-access-key.
 	// +optional
 	awsAccessKeyId *dagger.Secret,
+	// AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
 	// +optional
 	awsSecretAccessKey *dagger.Secret,
+	// AWS session token for temporary credentials (e.g. env:AWS_SESSION_TOKEN).
 	// +optional
 	awsSessionToken *dagger.Secret,
 	// OIDC web identity token (with --aws-role-arn).
 	// +optional
 	awsWebIdentityToken *dagger.Secret,
+	// IAM role to assume with --aws-web-identity-token (GitHub OIDC).
 	// +optional
 	awsRoleArn string,
 	// Default: the environment's region.
@@ -119,15 +123,19 @@ func (m *Bitflow) Rollback(ctx context.Context,
 	environment string,
 	// Release manifest of the deploy to undo.
 	manifest *dagger.File,
+	// AWS access key id (e.g. env:AWS_ACCESS_KEY_ID); with --aws-secret-access-key.
 	// +optional
 	awsAccessKeyId *dagger.Secret,
+	// AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
 	// +optional
 	awsSecretAccessKey *dagger.Secret,
+	// AWS session token for temporary credentials (e.g. env:AWS_SESSION_TOKEN).
 	// +optional
 	awsSessionToken *dagger.Secret,
 	// OIDC web identity token (with --aws-role-arn).
 	// +optional
 	awsWebIdentityToken *dagger.Secret,
+	// IAM role to assume with --aws-web-identity-token (GitHub OIDC).
 	// +optional
 	awsRoleArn string,
 	// Default: the environment's region.
