@@ -184,12 +184,19 @@ func (s *elbv2State) parseTargets(form url.Values, tg *elbTargetGroup) ([]manual
 	return out, nil
 }
 
-func (s *elbv2State) registerTargets(form url.Values) (any, error) {
+// formTargets reads the TargetGroupArn and Targets of a Register/Deregister
+// request.
+func (s *elbv2State) formTargets(form url.Values) (*elbTargetGroup, []manualTarget, error) {
 	tg := s.tgs[form.Get("TargetGroupArn")]
 	if tg == nil {
-		return nil, clientError("TargetGroupNotFound", "One or more target groups not found: %q", form.Get("TargetGroupArn"))
+		return nil, nil, clientError("TargetGroupNotFound", "One or more target groups not found: %q", form.Get("TargetGroupArn"))
 	}
 	targets, err := s.parseTargets(form, tg)
+	return tg, targets, err
+}
+
+func (s *elbv2State) registerTargets(form url.Values) (any, error) {
+	tg, targets, err := s.formTargets(form)
 	if err != nil {
 		return nil, err
 	}
@@ -211,11 +218,7 @@ func (s *elbv2State) registerTargets(form url.Values) (any, error) {
 }
 
 func (s *elbv2State) deregisterTargets(form url.Values) (any, error) {
-	tg := s.tgs[form.Get("TargetGroupArn")]
-	if tg == nil {
-		return nil, clientError("TargetGroupNotFound", "One or more target groups not found: %q", form.Get("TargetGroupArn"))
-	}
-	targets, err := s.parseTargets(form, tg)
+	tg, targets, err := s.formTargets(form)
 	if err != nil {
 		return nil, err
 	}

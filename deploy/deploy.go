@@ -7,10 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
-	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/bitflow-lms/pipeline/manifest"
 	"github.com/bitflow-lms/pipeline/report"
 )
@@ -107,10 +103,7 @@ func (r *Run) execute(ctx context.Context, opts Options) error {
 	}); err != nil {
 		return err
 	}
-	r.ECS = awsecs.NewFromConfig(r.AWS)
-	r.ECR = awsecr.NewFromConfig(r.AWS)
-	r.Logs = cloudwatchlogs.NewFromConfig(r.AWS)
-	r.ELB = elasticloadbalancingv2.NewFromConfig(r.AWS)
+	r.connect()
 	steps := []struct {
 		name string
 		fn   func(context.Context) error

@@ -9,10 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
-	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/bitflow-lms/pipeline/config"
 	"github.com/bitflow-lms/pipeline/manifest"
 	"github.com/bitflow-lms/pipeline/report"
@@ -76,10 +72,7 @@ func (r *Run) rollback(ctx context.Context, opts RollbackOptions) error {
 	}); err != nil {
 		return err
 	}
-	r.ECS = awsecs.NewFromConfig(r.AWS)
-	r.ECR = awsecr.NewFromConfig(r.AWS)
-	r.Logs = cloudwatchlogs.NewFromConfig(r.AWS)
-	r.ELB = elasticloadbalancingv2.NewFromConfig(r.AWS)
+	r.connect()
 	colourServices := map[string]bool{}
 	if orig.Traffic != nil {
 		if err := r.rollbackColours(ctx, orig); err != nil {

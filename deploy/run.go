@@ -157,6 +157,15 @@ func (r *Run) Save() {
 	}
 }
 
+// connect builds the AWS clients of the run from its aws.Config; deploy and
+// rollback call it once their inputs are validated.
+func (r *Run) connect() {
+	r.ECS = awsecs.NewFromConfig(r.AWS)
+	r.ECR = awsecr.NewFromConfig(r.AWS)
+	r.Logs = cloudwatchlogs.NewFromConfig(r.AWS)
+	r.ELB = elasticloadbalancingv2.NewFromConfig(r.AWS)
+}
+
 // Target returns the target for a service name, or nil.
 func (r *Run) Target(service string) *Target {
 	for _, t := range r.Targets {
