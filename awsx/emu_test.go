@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 )
 
 // TestWebIdentityAgainstEmulator assumes a role with an OIDC token file (as
@@ -19,11 +20,7 @@ func TestWebIdentityAgainstEmulator(t *testing.T) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := emutest.Start(t, awsemu.Options{})
 	tok := filepath.Join(t.TempDir(), "token")
 	// header.payload.signature with {"sub":"repo:bitflow-lms/pipeline:ref:refs/heads/main"}
 	if err := os.WriteFile(tok, []byte("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmJpdGZsb3ctbG1zL3BpcGVsaW5lOnJlZjpyZWZzL2hlYWRzL21haW4ifQ.c2ln"), 0o600); err != nil {

@@ -11,6 +11,7 @@ import (
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/config"
@@ -39,11 +40,7 @@ type bgFixture struct {
 
 func newBGFixture(t testing.TB, strategy string, timing awsemu.Timing) *bgFixture {
 	t.Helper()
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Timing: timing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := emutest.Start(t, awsemu.Options{Timing: timing})
 	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, 2*time.Second)
 	ctx := context.Background()
 	_, alb, err := seed.BlueGreen(ctx, cfg, seed.BlueGreenOptions{Options: seed.Options{ImageTag: oldSHA}})

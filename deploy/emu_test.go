@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/config"
@@ -38,11 +39,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, timing awsemu.Timing) *fixture {
 	t.Helper()
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Timing: timing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := emutest.Start(t, awsemu.Options{Timing: timing})
 	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, 2*time.Second)
 	ctx := context.Background()
 	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: oldSHA}); err != nil {

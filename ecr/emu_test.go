@@ -10,17 +10,14 @@ import (
 
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 )
 
 // TestAgainstEmulator runs login, repository and release checks through the
 // real SDK client against the emulator.
 func TestAgainstEmulator(t *testing.T) {
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := emutest.Start(t, awsemu.Options{})
 	ctx := context.Background()
 	client := awsecr.NewFromConfig(srv.AWSConfig())
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/awsx"
 	"github.com/bitflow-lms/pipeline/internal/syncbuf"
@@ -25,11 +26,7 @@ type emuEnv struct {
 
 func newEmu(t *testing.T, timing awsemu.Timing) *emuEnv {
 	t.Helper()
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Timing: timing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := emutest.Start(t, awsemu.Options{Timing: timing})
 	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, 2*time.Second)
 	ctx := context.Background()
 	res, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "1111111"})

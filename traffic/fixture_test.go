@@ -9,6 +9,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/traffic"
 )
 
@@ -23,11 +24,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := emutest.Start(t, awsemu.Options{})
 	f := &fixture{srv: srv, c: elb.NewFromConfig(srv.AWSConfig())}
 	ctx := context.Background()
 	lb, err := f.c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("bitflow-alb")})

@@ -10,16 +10,13 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 )
 
 func TestBlueGreenTopology(t *testing.T) {
 	clk := awsemu.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := emutest.Start(t, awsemu.Options{Clock: clk})
 	ctx := context.Background()
 	cfg := srv.AWSConfig()
 	_, alb, err := seed.BlueGreen(ctx, cfg, seed.BlueGreenOptions{Options: seed.Options{ImageTag: "abc1234"}})

@@ -12,16 +12,13 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 )
 
 func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	clock := awsemu.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := emutest.Start(t, awsemu.Options{Clock: clock})
 	ctx := context.Background()
 	cfg := srv.AWSConfig()
 	res, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "3f9c2ab"})

@@ -13,6 +13,7 @@ import (
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/bitflow-lms/pipeline/awsemu"
+	"github.com/bitflow-lms/pipeline/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/config"
 	"github.com/bitflow-lms/pipeline/ecs"
@@ -53,11 +54,7 @@ func TestCheckVerb(t *testing.T) {
 // TestDeployVerbAgainstEmulator runs the CLI end to end: a seeded emulator,
 // a release pushed to ECR, bitflow-deploy deploy --endpoint.
 func TestDeployVerbAgainstEmulator(t *testing.T) {
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := emutest.Start(t, awsemu.Options{})
 	ctx := context.Background()
 	cfg := srv.AWSConfig()
 	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "1111111"}); err != nil {
