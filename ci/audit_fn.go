@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"dagger/bitflow/audit"
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/audit"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // Audit checks backend and frontend dependencies against advisory databases.

@@ -6,10 +6,10 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/bitflow-lms/pipeline/awsx"
+	"github.com/bitflow-lms/pipeline/ci/awsx"
 
-	"dagger/bitflow/creds"
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/creds"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // awsArgs are the AWS flags shared by publish, plan, deploy and rollback.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // Test database settings: a throwaway database inside the pipeline, not a secret.

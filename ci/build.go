@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"dagger/bitflow/apps"
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/apps"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // builtImage is one image of a release, built (synced) in the engine.

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"dagger/bitflow/internal/dagger"
-	"dagger/bitflow/release"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
 // parseBuildArgs turns KEY=VALUE strings into Dockerfile build args.

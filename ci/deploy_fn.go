@@ -7,20 +7,20 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/bitflow-lms/pipeline/config"
-	"github.com/bitflow-lms/pipeline/deploy"
-	"github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/deploy"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 
-	appsx "dagger/bitflow/apps"
-	"dagger/bitflow/internal/dagger"
-	"dagger/bitflow/release"
+	appsx "github.com/bitflow-lms/pipeline/ci/apps"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
 // Deploy releases the images tagged --sha to an environment (ECS).
 //
 // Runs the deploy brain: validate, check every image in ECR (digests), render task
 // definitions, run migrations with the new backend image, then the strategy
-// (rolling, bluegreen or canary; default from environments/NAME.yaml).
+// (rolling, bluegreen or canary; default from ci/environments/NAME.yaml).
 // Progress is streamed to the Dagger output; GitHub Deployments/statuses and
 // Slack are told when their flags are given (their failures are warnings).
 //
@@ -36,7 +36,7 @@ import (
 // Example: dagger call deploy --environment production --sha $SHA --aws-web-identity-token env:TOKEN --aws-role-arn $ROLE export --path manifest.json
 // +cache="never"
 func (m *Bitflow) Deploy(ctx context.Context,
-	// Environment name: reads environments/NAME.yaml.
+	// Environment name: reads ci/environments/NAME.yaml.
 	environment string,
 	// Git sha of the release (the image tag).
 	sha string,

@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/bitflow-lms/pipeline/config"
-	"github.com/bitflow-lms/pipeline/manifest"
-	"github.com/bitflow-lms/pipeline/report"
+	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/report"
 
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // deployTarget is what plan, deploy and rollback share: the validated
@@ -31,7 +31,7 @@ func (d *deployTarget) Close() {
 	}
 }
 
-// setup checks the AWS flags, loads environments/NAME.yaml, runs check (the
+// setup checks the AWS flags, loads ci/environments/NAME.yaml, runs check (the
 // caller's own validation of its flags against the environment; may be nil),
 // and only then builds the reporters (rep nil: none, e.g. plan) and the AWS
 // configuration. Bad input is refused before any AWS call. The caller must
@@ -60,12 +60,12 @@ func (m *Bitflow) setup(ctx context.Context, environment string, a awsArgs, rep 
 	return d, err
 }
 
-// loadEnvironment reads environments/NAME.yaml from the source and validates it.
+// loadEnvironment reads ci/environments/NAME.yaml from the source and validates it.
 func (m *Bitflow) loadEnvironment(ctx context.Context, name string) (*config.Environment, error) {
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return nil, fmt.Errorf("--environment %q: give a name from environments/ (e.g. production)", name)
+		return nil, fmt.Errorf("--environment %q: give a name from ci/environments/ (e.g. production)", name)
 	}
-	file := "environments/" + name + ".yaml"
+	file := "ci/environments/" + name + ".yaml"
 	body, err := m.Source.File(file).Contents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("--environment %s: %s not found in the source: %w", name, file, err)

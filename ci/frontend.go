@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"dagger/bitflow/apps"
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/apps"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // frontendManifests are the files `pnpm install` reads: the install layer is

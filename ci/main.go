@@ -12,7 +12,7 @@
 package main
 
 import (
-	"dagger/bitflow/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // Bitflow is the pipeline of the Bitflow LMS repository.

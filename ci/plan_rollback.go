@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/bitflow-lms/pipeline/config"
-	"github.com/bitflow-lms/pipeline/deploy"
-	"github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/deploy"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 
-	"dagger/bitflow/internal/dagger"
-	"dagger/bitflow/release"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
 // Plan shows what `deploy` would do, changing nothing.
@@ -29,7 +29,7 @@ import (
 // Example: dagger call plan --environment production --sha $SHA --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY
 // +cache="never"
 func (m *Bitflow) Plan(ctx context.Context,
-	// Environment name: reads environments/NAME.yaml.
+	// Environment name: reads ci/environments/NAME.yaml.
 	environment string,
 	// Git sha of the release (the image tag).
 	sha string,
@@ -119,7 +119,7 @@ func (m *Bitflow) Plan(ctx context.Context,
 // Example: dagger call rollback --environment production --manifest ./manifest.json --aws-... export --path rollback-manifest.json
 // +cache="never"
 func (m *Bitflow) Rollback(ctx context.Context,
-	// Environment name: reads environments/NAME.yaml.
+	// Environment name: reads ci/environments/NAME.yaml.
 	environment string,
 	// Release manifest of the deploy to undo.
 	manifest *dagger.File,

@@ -7,11 +7,11 @@ import (
 	"sync"
 
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/bitflow-lms/pipeline/ecr"
+	"github.com/bitflow-lms/pipeline/ci/ecr"
 
-	"dagger/bitflow/creds"
-	"dagger/bitflow/internal/dagger"
-	"dagger/bitflow/release"
+	"github.com/bitflow-lms/pipeline/ci/creds"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
 // Publish builds all 15 images, then pushes them tagged with the git sha.

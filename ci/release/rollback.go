@@ -3,7 +3,7 @@ package release
 import (
 	"fmt"
 
-	"github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // CheckUndoTarget refuses, before any AWS call, a --manifest that rollback

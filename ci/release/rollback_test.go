@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bitflow-lms/pipeline/manifest"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 func TestCheckUndoTarget(t *testing.T) {

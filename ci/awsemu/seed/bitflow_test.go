@@ -1,0 +1,92 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/bitflow-lms/pipeline/ci/awsemu"
+	"github.com/bitflow-lms/pipeline/ci/awsemu/emutest"
+	"github.com/bitflow-lms/pipeline/ci/awsemu/seed"
+)
+
+func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
+	clock := awsemu.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	srv := emutest.Start(t, awsemu.Options{Clock: clock})
+	ctx := context.Background()
+	cfg := srv.AWSConfig()
+	res, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "3f9c2ab"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Repositories) != 15 || len(res.ImageDigests) != 15 || len(res.TaskDefinitions) != 3 || len(res.Services) != 2 {
+		t.Fatalf("created %d repos, %d digests, %d task defs, %d services", len(res.Repositories), len(res.ImageDigests), len(res.TaskDefinitions), len(res.Services))
+	}
+	if res.Registry != "123456789012.dkr.ecr.us-east-1.amazonaws.com" {
+		t.Fatalf("registry %q", res.Registry)
+	}
+
+	// Every image exists by tag with the digest the seed reported.
+	ecrc := ecr.NewFromConfig(cfg)
+	for repo, digest := range res.ImageDigests {
+		out, err := ecrc.BatchGetImage(ctx, &ecr.BatchGetImageInput{RepositoryName: aws.String(repo),
+			ImageIds: []ecrtypes.ImageIdentifier{{ImageTag: aws.String("3f9c2ab")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Images) != 1 || aws.ToString(out.Images[0].ImageId.ImageDigest) != digest {
+			t.Fatalf("%s: images %+v failures %+v, want digest %s", repo, out.Images, out.Failures, digest)
+		}
+	}
+
+	ecsc := ecs.NewFromConfig(cfg)
+	fe, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("bitflow-frontend")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cds := fe.TaskDefinition.ContainerDefinitions
+	if len(cds) != 14 || aws.ToString(cds[0].Name) != "bitflow-admin" || aws.ToInt32(cds[13].PortMappings[0].ContainerPort) != 3014 {
+		t.Fatalf("frontend containers: %d, first %s, last port %d", len(cds), aws.ToString(cds[0].Name), aws.ToInt32(cds[13].PortMappings[0].ContainerPort))
+	}
+	if aws.ToString(cds[0].Image) != res.Registry+"/bitflow-bitflow-admin:3f9c2ab" {
+		t.Fatalf("bitflow-admin image %s", aws.ToString(cds[0].Image))
+	}
+	mig, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("bitflow-migration:1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mig.TaskDefinition.ContainerDefinitions[0].Command; len(got) != 4 || got[2] != "migrate" {
+		t.Fatalf("migration command %q", got)
+	}
+
+	// The services become stable with the seeded images once time passes.
+	clock.Advance(10 * time.Second)
+	out, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(seed.Cluster),
+		Services: []string{seed.BackendService, seed.FrontendService}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range out.Services {
+		if len(s.Deployments) != 1 || s.RunningCount != s.DesiredCount || s.Deployments[0].RolloutState != ecstypes.DeploymentRolloutStateCompleted {
+			t.Fatalf("%s not stable: running %d/%d, deployments %+v, events %+v", aws.ToString(s.ServiceName), s.RunningCount, s.DesiredCount, s.Deployments, s.Events)
+		}
+		cb := s.DeploymentConfiguration.DeploymentCircuitBreaker
+		if !cb.Enable || !cb.Rollback || s.LaunchType != ecstypes.LaunchTypeFargate {
+			t.Fatalf("%s: circuit breaker %+v launch type %s", aws.ToString(s.ServiceName), cb, s.LaunchType)
+		}
+	}
+
+	// Seeding twice is an error naming the service, not a silent duplicate.
+	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "3f9c2ab"}); err == nil {
+		t.Fatal("second seed: want an error for the existing services")
+	}
+	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "bad tag!"}); err == nil {
+		t.Fatal("bad image tag accepted")
+	}
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/bitflow-lms/pipeline/ci/awsx"
+	"github.com/bitflow-lms/pipeline/ci/config"
+)
+
+// Exit codes.
+const (
+	exitOK        = 0
+	exitFailed    = 1
+	exitUsage     = 2
+	exitCancelled = 130
+)
+
+const usage = `usage: bitflow-deploy <verb> [flags]
+
+verbs:
+  check     validate the environment file (no AWS call)
+  deploy    deploy a release (--sha): check images, render task definitions, migrate, deploy, wait
+  plan      show what a deploy would change, without changing anything
+  rollback  return an environment to the release before a manifest (--manifest)
+
+run "bitflow-deploy <verb> -h" for the flags of a verb.
+`
+
+// common are the flags every verb takes.
+type common struct {
+	env, configPath, endpoint, profile string
+	out, errOut                        io.Writer
+	getenv                             func(string) string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.env, "env", "", "environment name: reads ci/environments/<name>.yaml")
+	fs.StringVar(&c.configPath, "config", "", "environment file path (instead of --env)")
+	fs.StringVar(&c.endpoint, "endpoint", "", "AWS endpoint override, e.g. http://127.0.0.1:4566 for the emulator")
+	fs.StringVar(&c.profile, "profile", "", "AWS shared-config profile")
+}
+
+// load reads and validates the environment file.
+func (c *common) load() (*config.Environment, error) {
+	path := c.configPath
+	switch {
+	case path == "" && c.env == "":
+		return nil, errors.New("name the environment: --env production (or --config path/to/env.yaml)")
+	case path == "":
+		path = filepath.Join("ci", "environments", c.env+".yaml")
+	}
+	env, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if c.env != "" && env.Name != c.env {
+		return nil, fmt.Errorf("%s: name is %q but --env says %q", path, env.Name, c.env)
+	}
+	return env, nil
+}
+
+// awsOptions are the AWS options for env (web identity from
+// AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE is picked up by the SDK chain).
+func (c *common) awsOptions(env *config.Environment) awsx.Options {
+	return awsx.Options{Region: env.Region, Endpoint: c.endpoint, Profile: c.profile}
+}
+
+func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(string) string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(errOut, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c := &common{out: out, errOut: errOut, getenv: getenv}
+	verb, rest := args[0], args[1:]
+	switch verb {
+	case "check":
+		return c.check(rest)
+	case "deploy":
+		return c.deploy(ctx, rest, false)
+	case "plan":
+		return c.plan(ctx, rest)
+	case "rollback":
+		return c.rollback(ctx, rest)
+	default:
+		fmt.Fprintf(errOut, "bitflow-deploy: unknown verb %q (want one of check, deploy, plan, rollback)\n\n%s", verb, usage)
+		return exitUsage
+	}
+}
+
+func newFlags(verb string, errOut io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("bitflow-deploy "+verb, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	return fs
+}
+
+// parse parses flags and rejects stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+func (c *common) check(args []string) int {
+	fs := newFlags("check", c.errOut)
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	env, err := c.load()
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitUsage
+	}
+	fmt.Fprintf(c.out, "%s: ok — environment %s, region %s, account %s, cluster %s, strategy %s\n",
+		env.File, env.Name, env.Region, env.AccountID, env.Cluster, env.Strategy)
+	for _, s := range env.Services {
+		fmt.Fprintf(c.out, "  %s service %s: %d container(s)\n", s.Role, s.Name, len(s.Containers))
+	}
+	if env.Migration.Disabled {
+		fmt.Fprintln(c.out, "  migration: disabled")
+	} else {
+		fmt.Fprintf(c.out, "  migration: %s (container %s): %s\n", env.Migration.TaskDefinition, env.Migration.Container, strings.Join(env.Migration.Command, " "))
+	}
+	fmt.Fprintf(c.out, "  timeouts: deploy %s, migration %s, poll %s\n", env.Timeouts.Deploy, env.Timeouts.Migration, env.Timeouts.Poll)
+	return exitOK
+}
+
+// setup loads the environment, checks the verb's required flag and builds
+// the AWS config: the steps every AWS-touching verb takes before its first
+// call. A false ok means a usage error that has already been printed.
+func (c *common) setup(ctx context.Context, verb, required, value, why string) (*config.Environment, aws.Config, bool) {
+	env, err := c.load()
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return nil, aws.Config{}, false
+	}
+	if value == "" {
+		fmt.Fprintf(c.errOut, "%s: --%s is required%s\n", verb, required, why)
+		return nil, aws.Config{}, false
+	}
+	cfg, err := awsx.Load(ctx, c.awsOptions(env))
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return nil, aws.Config{}, false
+	}
+	return env, cfg, true
+}

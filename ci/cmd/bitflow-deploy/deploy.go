@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/bitflow-lms/pipeline/ci/deploy"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/report"
+)
+
+func (c *common) deploy(ctx context.Context, args []string, _ bool) int {
+	fs := newFlags("deploy", c.errOut)
+	c.register(fs)
+	sha := fs.String("sha", "", "git sha of the release (every image is tagged with it)")
+	strategy := fs.String("strategy", "", "override the environment's strategy: rolling | bluegreen | canary")
+	manifestPath := fs.String("manifest", "", "write the release manifest (JSON) here; default release-<env>-<sha>.json")
+	dryRun := fs.Bool("dry-run", false, "stop after rendering task definitions (no change)")
+	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
+	if err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	env, cfg, ok := c.setup(ctx, "deploy", "sha", *sha, "")
+	if !ok {
+		return exitUsage
+	}
+	path := *manifestPath
+	if path == "" {
+		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha)
+	}
+	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path}
+	if !*noReport {
+		opts.Reporters = c.reporters()
+	}
+	m, err := deploy.Deploy(ctx, opts)
+	fmt.Fprintf(c.out, "release manifest: %s\n", path)
+	return exitFor(m, err, c)
+}
+
+// exitFor maps a run's outcome to the exit status, printing the failure.
+func exitFor(m *manifest.Manifest, err error, c *common) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(c.errOut, "bitflow-deploy: %v\n", err)
+	if (m != nil && m.Outcome == manifest.OutcomeCancelled) || errors.Is(err, context.Canceled) {
+		return exitCancelled
+	}
+	return exitFailed
+}
+
+// reporters builds GitHub, Slack and job-summary reporters from the
+// environment variables (missing ones switch a reporter off; problems are
+// warnings).
+func (c *common) reporters() []report.Reporter {
+	rc := report.ConfigFromEnv(c.getenv)
+	rc.Logger = slog.New(slog.NewTextHandler(c.errOut, nil))
+	rep, err := report.New(rc)
+	if err != nil {
+		fmt.Fprintf(c.errOut, "warning: %v\n", err)
+	}
+	return []report.Reporter{rep}
+}

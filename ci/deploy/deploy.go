@@ -1,0 +1,172 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/report"
+)
+
+// Stage names recorded in the manifest by the orchestrator (strategies add
+// their own: rolling adds StageDeploy, StageWait and StageHealth).
+const (
+	StageValidate    = "validate"
+	StageCheckImages = "check-images"
+	StagePrepare     = "prepare"
+	StageRender      = "render-task-definitions"
+	StageMigrate     = "migrate"
+	StageDeploy      = "deploy"
+	StageWait        = "wait"
+	StageHealth      = "health"
+)
+
+// reporterTimeout bounds each reporter's Finish (run on a fresh context).
+const reporterTimeout = 30 * time.Second
+
+// Deploy runs one release: validate, check-images, prepare, render
+// task definitions, migrate, then the strategy's own stages. It returns the
+// release manifest (also written to opts.ManifestPath after every stage) and
+// the error that stopped it, if any. Nothing is changed in the account before
+// validation and the image check have passed, and no service is updated
+// unless migrations succeeded. Reporters' Start and Finish are always called
+// (Finish on a fresh context even when ctx was cancelled); their errors are
+// warnings.
+func Deploy(ctx context.Context, opts Options) (*manifest.Manifest, error) {
+	run := newRun(opts)
+	err := run.reported(ctx, opts.Reporters, func() error { return run.execute(ctx, opts) })
+	return run.Manifest, err
+}
+
+// reported runs body between the reporters' Start and Finish and records its
+// outcome. Finish gets a fresh context (bounded by reporterTimeout) so that a
+// cancelled run is still reported; reporter errors are only warnings.
+func (r *Run) reported(ctx context.Context, reporters []report.Reporter, body func() error) error {
+	m := r.Manifest
+	for _, rep := range reporters {
+		if err := rep.Start(ctx, m); err != nil {
+			r.Warn("reporter %s Start: %v", rep.Name(), err)
+		}
+	}
+	err := body()
+	r.finish(ctx, err)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reporterTimeout)
+	defer cancel()
+	for _, rep := range reporters {
+		if rerr := rep.Finish(fctx, m); rerr != nil {
+			r.Warn("reporter %s Finish: %v", rep.Name(), rerr)
+		}
+	}
+	return err
+}
+
+func newRun(opts Options) *Run {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	out := opts.Out
+	if out == nil {
+		out = io.Discard
+	}
+	m := &manifest.Manifest{
+		SchemaVersion: manifest.SchemaVersion, GitSHA: opts.GitSHA, DryRun: opts.DryRun,
+		Outcome: manifest.OutcomeInProgress, StartedAt: now().UTC(), Images: []manifest.Image{}, Services: []manifest.ServiceChange{}, Stages: []manifest.Stage{},
+	}
+	if opts.Env != nil {
+		m.Environment = opts.Env.Name
+		m.Strategy = opts.Env.Strategy
+		if len(opts.Env.Health.URLs) > 0 {
+			m.EnvironmentURL = opts.Env.Health.URLs[0]
+		}
+	}
+	if opts.Strategy != "" {
+		m.Strategy = opts.Strategy
+	}
+	m.ID = fmt.Sprintf("%s-%s-%d", orUnknown(m.Environment), orUnknown(shortSHA(opts.GitSHA)), m.StartedAt.Unix())
+	return &Run{
+		Env: opts.Env, AWS: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun,
+		Images: map[string]manifest.Image{}, manifestPath: opts.ManifestPath, onStage: opts.OnStage, now: func() time.Time { return now().UTC() },
+	}
+}
+
+// execute runs the stages in order and stops at the first failure.
+func (r *Run) execute(ctx context.Context, opts Options) error {
+	var strat Strategy
+	if err := r.Stage(ctx, StageValidate, func(ctx context.Context) error {
+		var err error
+		strat, err = r.validate(opts)
+		return err
+	}); err != nil {
+		return err
+	}
+	r.connect()
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{StageCheckImages, func(ctx context.Context) error { return r.checkImages(ctx, opts) }},
+		{StagePrepare, func(ctx context.Context) error { return r.prepare(ctx, strat) }},
+		{StageRender, r.render},
+	}
+	for _, s := range steps {
+		if err := r.Stage(ctx, s.name, s.fn); err != nil {
+			return err
+		}
+	}
+	if r.DryRun {
+		r.Skip(StageMigrate, "dry run")
+		r.Skip(StageDeploy, "dry run")
+		return nil
+	}
+	if r.Env.Migration.Disabled {
+		r.Skip(StageMigrate, "migration.disabled is true in "+r.Env.File)
+	} else if err := r.Stage(ctx, StageMigrate, r.migrate); err != nil {
+		return err
+	}
+	return strat.Deploy(ctx, r)
+}
+
+// finish sets the outcome and final timestamps and saves the manifest.
+func (r *Run) finish(ctx context.Context, err error) {
+	r.mu.Lock()
+	m := r.Manifest
+	switch {
+	case err == nil:
+		m.Outcome = manifest.OutcomeSucceeded
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		m.Outcome = manifest.OutcomeCancelled
+	case errors.Is(err, ErrRolledBack):
+		m.Outcome = manifest.OutcomeRolledBack
+	default:
+		m.Outcome = manifest.OutcomeFailed
+	}
+	if err != nil {
+		m.FailureReason = err.Error()
+	}
+	m.FinishedAt = r.now()
+	r.mu.Unlock()
+	r.Printf("deploy %s: %s (%s)", m.ID, m.Outcome, m.FinishedAt.Sub(m.StartedAt).Round(time.Millisecond))
+	r.Save()
+}
+
+// ErrRolledBack is wrapped by a strategy's error when it failed and returned
+// traffic to the previous release by itself (outcome rolled_back).
+var ErrRolledBack = errors.New("rolled back automatically")
+
+func shortSHA(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

@@ -1,0 +1,47 @@
+// Package deploy is the deploy brain's orchestrator: it validates a release
+// against an environment, checks every image in ECR, renders new task
+// definitions, runs migrations with the new backend image, and hands the
+// rendered task definitions to a Strategy (rolling here; blue/green and
+// canary plug in through the same seam), recording every stage in the
+// release manifest and telling reporters how it went.
+package deploy
+
+import (
+	"io"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/report"
+)
+
+// Options describe one deploy.
+type Options struct {
+	// Env is the loaded environment (config.Load).
+	Env *config.Environment
+	// GitSHA is the release: every image is tagged with it (unless Images says otherwise).
+	GitSHA string
+	// Images optionally lists the release images (app, repository, tag, and
+	// digest if known); empty means <registry>/<prefix><app>:<GitSHA> for
+	// every app the environment deploys. Digests given must match ECR's.
+	Images []manifest.Image
+	// Strategy overrides Env.Strategy for this run ("" keeps it).
+	Strategy string
+	// DryRun stops after rendering task definitions: no registration,
+	// migration or service update.
+	DryRun bool
+	// Out receives progress lines (nil: discarded).
+	Out io.Writer
+	// AWS is the configuration every client is built from (awsx.Load).
+	AWS aws.Config
+	// Reporters are told Start and Finish; their errors are warnings.
+	Reporters []report.Reporter
+	// ManifestPath, if set, is where the release manifest is written after
+	// every stage (so a run that dies half-way is still described).
+	ManifestPath string
+	// OnStage, if set, is called when a stage starts and when it ends.
+	OnStage func(manifest.Stage)
+	// Now is the clock (default time.Now), for manifest timestamps.
+	Now func() time.Time
+}

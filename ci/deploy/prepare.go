@@ -1,0 +1,51 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bitflow-lms/pipeline/ci/ecs"
+)
+
+// prepare builds a target per configured service, lets the strategy adjust
+// them (read-only), then describes every target's source service.
+func (r *Run) prepare(ctx context.Context, strat Strategy) error {
+	r.Targets = nil
+	for _, s := range r.Env.Services {
+		r.Targets = append(r.Targets, &Target{Role: s.Role, Service: s.Name, Source: s.Name, Containers: s.Containers})
+	}
+	if err := strat.Prepare(ctx, r); err != nil {
+		return fmt.Errorf("strategy %s: %w", strat.Name(), err)
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, t := range r.Targets {
+		for _, n := range []string{t.Source, t.Service} {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	svcs, err := ecs.DescribeServices(ctx, r.ECS, r.Env.Cluster, names)
+	if err != nil {
+		return err
+	}
+	for _, t := range r.Targets {
+		if t.Current == nil {
+			cur := svcs[t.Source]
+			t.Current = &cur
+		}
+		r.Printf("    %s: running %s (desired %d, running %d)", t.Service, shortARN(*t.Current.TaskDefinition), t.Current.DesiredCount, t.Current.RunningCount)
+	}
+	return nil
+}
+
+func shortARN(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == '/' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}

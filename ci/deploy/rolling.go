@@ -1,0 +1,107 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/ecs"
+)
+
+func init() {
+	RegisterStrategy(config.StrategyRolling, func(*config.Environment) (Strategy, error) { return Rolling{}, nil })
+}
+
+// Rolling updates every target service at once and waits until all are
+// stable (ECS rolling update with the deployment circuit breaker), then
+// checks the environment's health URLs.
+type Rolling struct{}
+
+// Name is "rolling".
+func (Rolling) Name() string { return config.StrategyRolling }
+
+// Prepare keeps the targets as configured (each service is its own source).
+func (Rolling) Prepare(ctx context.Context, run *Run) error { return nil }
+
+// Deploy runs the stages deploy (UpdateService for every target,
+// concurrently), wait (all stable) and health (if URLs are configured).
+func (Rolling) Deploy(ctx context.Context, run *Run) error {
+	var updates []ecs.ServiceUpdate
+	expect := map[string]string{}
+	var names []string
+	for _, t := range run.Targets {
+		if t.NewTaskDefinitionArn == "" {
+			return fmt.Errorf("service %s has no rendered task definition", t.Service)
+		}
+		updates = append(updates, ecs.ServiceUpdate{Service: t.Service, TaskDefinition: t.NewTaskDefinitionArn})
+		expect[t.Service] = t.NewTaskDefinitionArn
+		names = append(names, t.Service)
+	}
+	since := time.Now()
+	if err := run.Stage(ctx, StageDeploy, func(ctx context.Context) error {
+		done, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, updates)
+		for _, s := range done {
+			run.Printf("    %s: deployment of %s started", s, shortARN(expect[s]))
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := run.Stage(ctx, StageWait, func(ctx context.Context) error {
+		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{
+			Cluster: run.Env.Cluster, Services: names, Expect: expect,
+			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration,
+			Out: run.Out, Since: since,
+		})
+		return err
+	}); err != nil {
+		return err
+	}
+	if len(run.Env.Health.URLs) == 0 {
+		run.Skip(StageHealth, "no health.urls in "+run.Env.File)
+		return nil
+	}
+	return run.Stage(ctx, StageHealth, func(ctx context.Context) error {
+		return CheckURLs(ctx, run.Env.Health.URLs, 5, 2*time.Second, run.Printf)
+	})
+}
+
+// CheckURLs GETs every URL until it answers 2xx, up to tries times spaced by
+// interval; it fails naming every URL that never did.
+func CheckURLs(ctx context.Context, urls []string, tries int, interval time.Duration, printf func(string, ...any)) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	var errs []error
+	for _, u := range urls {
+		var last string
+		ok := false
+		for i := 0; i < tries && !ok; i++ {
+			if i > 0 {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(interval):
+				}
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+			if err != nil {
+				return err
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				last = err.Error()
+				continue
+			}
+			resp.Body.Close()
+			last = resp.Status
+			ok = resp.StatusCode >= 200 && resp.StatusCode < 300
+		}
+		printf("    %s: %s", u, last)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s not healthy after %d tries: %s", u, tries, last))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,377 @@
+package workflowlint
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// root is the repository root, relative to this package.
+const root = "../../.."
+
+var (
+	deployPath   = filepath.Join(root, ".github", "workflows", "deploy.yml")
+	ciPath       = filepath.Join(root, ".github", "workflows", "ci.yml")
+	rollbackPath = filepath.Join(root, ".github", "workflows", "rollback.yml")
+	allPaths     = []string{deployPath, ciPath, rollbackPath}
+)
+
+func load(t *testing.T, path string) *Workflow {
+	t.Helper()
+	w, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestActionlintClean(t *testing.T) {
+	sc := Shellcheck()
+	if sc == "" {
+		fmt.Println("workflowlint: shellcheck not installed (apt-get install shellcheck): run: scripts are not shell-checked; everything else is")
+	}
+	errs, err := Lint(allPaths, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		t.Errorf("%s:%d:%d: %s [%s]", e.Filepath, e.Line, e.Column, e.Message, e.Kind)
+	}
+}
+
+// TestActionlintCatchesMistakes proves the harness is not vacuous: a
+// workflow with a typo'd expression, an unknown action input and a shell
+// bug must produce findings.
+func TestActionlintCatchesMistakes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yml")
+	const src = `on: push
+jobs:
+  x:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v6
+        with:
+          fetch-deph: 1
+      - run: echo ${{ github.shaa }}
+      - run: if [ $FOO == 1 ] then echo; fi
+`
+	if err := os.WriteFile(bad, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errs, err := Lint([]string{bad}, Shellcheck())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range errs {
+		kinds = append(kinds, e.Kind)
+	}
+	for _, want := range []string{"action", "expression"} {
+		if !slices.Contains(kinds, want) {
+			t.Errorf("actionlint found no %q problem in a broken workflow; findings: %v", want, kinds)
+		}
+	}
+	if Shellcheck() != "" && !slices.Contains(kinds, "shellcheck") {
+		t.Errorf("shellcheck is installed but found nothing in a broken script; findings: %v", kinds)
+	}
+}
+
+func TestDeployTriggers(t *testing.T) {
+	w := load(t, deployPath)
+	push, _ := w.On["push"].(map[string]any)
+	if branches, _ := push["branches"].([]any); len(branches) != 1 || branches[0] != "main" {
+		t.Errorf("on.push.branches = %v, want [main]", push["branches"])
+	}
+	if _, ok := w.On["pull_request_target"]; ok {
+		t.Error("deploy must not run on pull_request_target (untrusted code with secrets)")
+	}
+	dispatch, _ := w.On["workflow_dispatch"].(map[string]any)
+	inputs, _ := dispatch["inputs"].(map[string]any)
+	want := map[string]struct {
+		typ     string
+		options []string
+	}{
+		"environment":  {"choice", []string{"production", "staging"}},
+		"strategy":     {"choice", []string{"rolling", "bluegreen", "canary"}},
+		"apps":         {"string", nil},
+		"previous_sha": {"string", nil},
+		"dry_run":      {"boolean", nil},
+	}
+	for name, w := range want {
+		in, _ := inputs[name].(map[string]any)
+		if in == nil {
+			t.Errorf("workflow_dispatch input %q missing", name)
+			continue
+		}
+		if in["type"] != w.typ {
+			t.Errorf("input %s: type %v, want %s", name, in["type"], w.typ)
+		}
+		opts, _ := in["options"].([]any)
+		for _, o := range w.options {
+			if !slices.Contains(opts, any(o)) {
+				t.Errorf("input %s: options %v lack %q", name, opts, o)
+			}
+		}
+	}
+	if req, _ := inputs["apps"].(map[string]any)["required"].(bool); req {
+		t.Error("apps must be optional")
+	}
+	if w.Permissions["contents"] != "read" || len(w.Permissions) != 1 {
+		t.Errorf("workflow-level permissions = %v, want only contents: read (jobs widen what they need)", w.Permissions)
+	}
+}
+
+func TestDeployJobOIDCConcurrencyEnvironment(t *testing.T) {
+	w := load(t, deployPath)
+	job, ok := w.Jobs["deploy"]
+	if !ok {
+		t.Fatalf("no deploy job; jobs: %v", sortedKeys(w.Jobs))
+	}
+	wantPerms := map[string]string{"id-token": "write", "contents": "read", "deployments": "write", "statuses": "write"}
+	if fmt.Sprint(job.Permissions) != fmt.Sprint(wantPerms) {
+		t.Errorf("deploy permissions = %v, want exactly %v", job.Permissions, wantPerms)
+	}
+	if job.Concurrency == nil || !strings.Contains(job.Concurrency.Group, "inputs.environment") {
+		t.Errorf("deploy concurrency group must be per environment, got %+v", job.Concurrency)
+	} else if job.Concurrency.CancelInProgress != false {
+		t.Errorf("cancel-in-progress = %v: a running deploy must never be cancelled by the next one", job.Concurrency.CancelInProgress)
+	}
+	envName := fmt.Sprint(job.Environment)
+	if m, ok := job.Environment.(map[string]any); ok {
+		envName = fmt.Sprint(m["name"])
+	}
+	if !strings.Contains(envName, "inputs.environment") {
+		t.Errorf("deploy job environment = %q, want the GitHub environment named after the input (protection rules)", envName)
+	}
+	if needs := fmt.Sprint(job.Needs); needs != "ci" {
+		t.Errorf("deploy needs = %s, want ci", needs)
+	}
+	if ci := w.Jobs["ci"]; ci.Uses != "./.github/workflows/ci.yml" {
+		t.Errorf("ci job uses %q, want the ci.yml reusable workflow", ci.Uses)
+	}
+
+	aws := findStep(job, "aws-actions/configure-aws-credentials@")
+	if aws == nil {
+		t.Fatal("no aws-actions/configure-aws-credentials step")
+	}
+	if r := aws.With["role-to-assume"]; !strings.HasPrefix(r, "${{ vars.") {
+		t.Errorf("role-to-assume = %q, want a repository/environment variable", r)
+	}
+	for _, k := range []string{"aws-access-key-id", "aws-secret-access-key", "aws-session-token"} {
+		if _, ok := aws.With[k]; ok {
+			t.Errorf("configure-aws-credentials has %s: credentials must come from OIDC only", k)
+		}
+	}
+
+	deploy := findRun(job, "call \"${args[@]}\"")
+	if deploy == nil {
+		t.Fatal("no step runs the dagger deploy call")
+	}
+	for _, want := range []string{
+		"--aws-access-key-id env:AWS_ACCESS_KEY_ID", "--aws-secret-access-key env:AWS_SECRET_ACCESS_KEY",
+		"--aws-session-token env:AWS_SESSION_TOKEN", "--github-token env:GITHUB_TOKEN",
+		"--slack-webhook env:SLACK_WEBHOOK_URL", "--environment \"$ENVIRONMENT\"", "--sha \"$GITHUB_SHA\"",
+		"--strategy \"$STRATEGY\"", "--apps \"$APPS\" --previous-sha \"$PREVIOUS_SHA\"", "--dry-run", "--allow-failure", "export --path manifest.json",
+	} {
+		if !strings.Contains(deploy.Run, want) {
+			t.Errorf("deploy call lacks %q", want)
+		}
+	}
+	upload := findStep(job, "actions/upload-artifact@")
+	if upload == nil || upload.With["path"] != "manifest.json" || !strings.Contains(upload.If, "always()") {
+		t.Errorf("the release manifest must be uploaded as an artifact even when the deploy fails: %+v", upload)
+	}
+	install, credentials := stepIndex(job, "dagger/dagger-for-github@"), stepIndex(job, "aws-actions/configure-aws-credentials@")
+	for i, st := range job.Steps {
+		if strings.Contains(st.Run, "dagger ") && (install < 0 || i < install || i < credentials) {
+			t.Errorf("step %d (%s) calls dagger before the pinned CLI is installed and AWS credentials are configured", i+1, st.Name)
+		}
+	}
+}
+
+func TestCIWorkflow(t *testing.T) {
+	w := load(t, ciPath)
+	for _, trig := range []string{"pull_request", "push", "workflow_call"} {
+		if _, ok := w.On[trig]; !ok {
+			t.Errorf("ci.yml lacks trigger %s", trig)
+		}
+	}
+	if w.Permissions["contents"] != "read" || len(w.Permissions) != 1 {
+		t.Errorf("ci permissions = %v, want only contents: read", w.Permissions)
+	}
+	var calls int
+	for _, job := range w.Jobs {
+		if job.Permissions["id-token"] != "" {
+			t.Error("CI must not get an OIDC token: it needs no cloud account")
+		}
+		if st := findRun(job, "call ci"); st != nil {
+			calls++
+		}
+	}
+	if calls != 1 {
+		t.Errorf("ci.yml runs `dagger call ci` in %d steps, want 1", calls)
+	}
+}
+
+func TestNoSecretEchoedAndActionsPinned(t *testing.T) {
+	for _, p := range allPaths {
+		w := load(t, p)
+		for _, problem := range append(SecretProblems(w), UnpinnedActions(w)...) {
+			t.Errorf("%s: %s", p, problem)
+		}
+	}
+}
+
+// TestSecretRulesCatchLeaks proves SecretProblems and UnpinnedActions find
+// what they claim to.
+func TestSecretRulesCatchLeaks(t *testing.T) {
+	w := &Workflow{Jobs: map[string]Job{"x": {
+		Env: map[string]string{"TOKEN": "${{ secrets.TOKEN }}"},
+		Steps: []Step{
+			{Name: "inline", Run: "dagger call deploy --token ${{ secrets.GITHUB_TOKEN }}"},
+			{Name: "echo", Run: "ok=1\necho \"key=$AWS_SECRET_ACCESS_KEY\""},
+			{Name: "trace", Run: "set -ex\ndagger call deploy"},
+			{Name: "with", Uses: "some/action@v1", With: map[string]string{"token": "${{ secrets.X }}"}},
+			{Name: "branch", Uses: "some/action@main"},
+			{Name: "fine", Run: "if [[ -n \"$SLACK_WEBHOOK_URL\" ]]; then args+=(--slack-webhook env:SLACK_WEBHOOK_URL); fi"},
+			{Name: "third-party token", Uses: "someone/download@v2", With: map[string]string{"github-token": "${{ github.token }}"}},
+			{Name: "fine download", Uses: "actions/download-artifact@v8", With: map[string]string{"github-token": "${{ github.token }}"}},
+		},
+	}}}
+	got := strings.Join(append(SecretProblems(w), UnpinnedActions(w)...), "\n")
+	for _, want := range []string{
+		"env TOKEN exposes a secret to every step",
+		"step 1 (inline): run script contains a ${{ }} expression",
+		"step 2 (echo) line 2: prints secret AWS_SECRET_ACCESS_KEY",
+		"step 3 (trace) line 1: shell tracing",
+		"step 4 (with): input token passes a secret",
+		"some/action@main is not pinned",
+		"step 7 (third-party token): input github-token passes a secret to action someone/download@v2",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rules missed %q; found:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "(fine") {
+		t.Errorf("a test for a non-empty secret was flagged as printing it:\n%s", got)
+	}
+}
+
+// TestDaggerVersionMatchesDaggerJSON pins the CLI the workflows install to
+// the engine version the module declares.
+func TestDaggerVersionMatchesDaggerJSON(t *testing.T) {
+	want := ""
+	b, err := os.ReadFile(filepath.Join(root, "dagger.json"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Println("workflowlint: dagger.json not present yet: checking only that the workflows pin an exact dagger version")
+	case err != nil:
+		t.Fatal(err)
+	default:
+		var dj struct {
+			EngineVersion string `json:"engineVersion"`
+		}
+		if err := json.Unmarshal(b, &dj); err != nil {
+			t.Fatalf("dagger.json: %v", err)
+		}
+		if dj.EngineVersion == "" {
+			t.Fatal("dagger.json has no engineVersion")
+		}
+		want = strings.TrimPrefix(dj.EngineVersion, "v")
+	}
+	for _, p := range allPaths {
+		versions := DaggerVersions(load(t, p))
+		if len(versions) == 0 {
+			t.Errorf("%s installs dagger without dagger/dagger-for-github", p)
+		}
+		for _, v := range versions {
+			v = strings.TrimPrefix(v, "v")
+			if !regexpSemver.MatchString(v) {
+				t.Errorf("%s: dagger version %q is not an exact version", p, v)
+			}
+			if want != "" && v != want {
+				t.Errorf("%s: dagger version %s, dagger.json engineVersion %s", p, v, want)
+			}
+		}
+	}
+}
+
+func findStep(job Job, usesPrefix string) *Step {
+	if i := stepIndex(job, usesPrefix); i >= 0 {
+		return &job.Steps[i]
+	}
+	return nil
+}
+
+func stepIndex(job Job, usesPrefix string) int {
+	for i, st := range job.Steps {
+		if strings.HasPrefix(st.Uses, usesPrefix) {
+			return i
+		}
+	}
+	return -1
+}
+
+func findRun(job Job, fragment string) *Step {
+	for i, st := range job.Steps {
+		if strings.Contains(st.Run, fragment) {
+			return &job.Steps[i]
+		}
+	}
+	return nil
+}
+
+var regexpSemver = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+
+func TestRollbackWorkflow(t *testing.T) {
+	w := load(t, rollbackPath)
+	if len(w.On) != 1 || w.On["workflow_dispatch"] == nil {
+		t.Errorf("rollback must only run when dispatched by a person, triggers: %v", w.On)
+	}
+	job, ok := w.Jobs["rollback"]
+	if !ok {
+		t.Fatalf("no rollback job: %v", sortedKeys(w.Jobs))
+	}
+	deployJob := load(t, deployPath).Jobs["deploy"]
+	if job.Concurrency == nil || deployJob.Concurrency == nil ||
+		!strings.HasPrefix(job.Concurrency.Group, "deploy-${{ inputs.environment") ||
+		!strings.HasPrefix(deployJob.Concurrency.Group, "deploy-${{ inputs.environment") ||
+		job.Concurrency.CancelInProgress != false {
+		t.Errorf("rollback must share the deploy's per-environment concurrency group without cancelling: rollback %+v, deploy %+v", job.Concurrency, deployJob.Concurrency)
+	}
+	wantPerms := map[string]string{"id-token": "write", "contents": "read", "actions": "read", "deployments": "write", "statuses": "write"}
+	if fmt.Sprint(job.Permissions) != fmt.Sprint(wantPerms) {
+		t.Errorf("rollback permissions = %v, want exactly %v", job.Permissions, wantPerms)
+	}
+	dl := findStep(job, "actions/download-artifact@")
+	if dl == nil || !strings.Contains(dl.With["run-id"], "inputs.deploy_run_id") || !strings.HasPrefix(dl.With["pattern"], "release-manifest-") {
+		t.Errorf("rollback must download the chosen deploy run's release manifest: %+v", dl)
+	}
+	up := findStep(load(t, deployPath).Jobs["deploy"], "actions/upload-artifact@")
+	if up == nil || !strings.HasPrefix(up.With["name"], "release-manifest-${{ inputs.environment || 'production' }}-") {
+		t.Errorf("deploy's artifact name no longer matches rollback's download pattern: %+v", up)
+	}
+	call := findRun(job, "call \"${args[@]}\"")
+	if call == nil {
+		t.Fatal("no step runs dagger call rollback")
+	}
+	for _, want := range []string{"rollback", "--manifest ./release/manifest.json", "--allow-failure", "--aws-session-token env:AWS_SESSION_TOKEN", "export --path rollback-manifest.json"} {
+		if !strings.Contains(call.Run, want) {
+			t.Errorf("rollback call lacks %q", want)
+		}
+	}
+	install, credentials := stepIndex(job, "dagger/dagger-for-github@"), stepIndex(job, "aws-actions/configure-aws-credentials@")
+	for i, st := range job.Steps {
+		if strings.Contains(st.Run, "dagger ") && (install < 0 || i < install || i < credentials) {
+			t.Errorf("step %d (%s) calls dagger before the pinned CLI is installed and AWS credentials are configured", i+1, st.Name)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+)
+
+func writeManifest(t *testing.T, o manifest.Outcome) string {
+	t.Helper()
+	start := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	m := &manifest.Manifest{
+		SchemaVersion: manifest.SchemaVersion, ID: "staging-abc", Environment: "staging",
+		GitSHA: "abcdef0123456789", Strategy: "rolling", Outcome: o,
+		Stages:    []manifest.Stage{{Name: "migrate", Status: manifest.StageSucceeded, StartedAt: start, FinishedAt: start.Add(12 * time.Second)}},
+		StartedAt: start, FinishedAt: start.Add(12 * time.Second),
+	}
+	if o != manifest.OutcomeSucceeded {
+		m.FailedStage, m.FailureReason = "deploy", "service bitflow-frontend: circuit breaker rolled back"
+	}
+	path := filepath.Join(t.TempDir(), "manifest.json")
+	if err := m.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestSummaryAppendsToStepSummary(t *testing.T) {
+	path := writeManifest(t, manifest.OutcomeFailed)
+	sum := filepath.Join(t.TempDir(), "step-summary")
+	var out, errb bytes.Buffer
+	code := run([]string{"summary", "--manifest", path}, &out, &errb, func(k string) string {
+		if k == "GITHUB_STEP_SUMMARY" {
+			return sum
+		}
+		return ""
+	})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	b, _ := os.ReadFile(sum)
+	for _, want := range []string{"## ❌ Deploy of abcdef0 to staging failed", "| migrate | ✅ succeeded | 12s |", "**Failure:** deploy: service bitflow-frontend: circuit breaker rolled back"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+func TestSummaryWithoutManifestSaysSo(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"summary", "--manifest", filepath.Join(t.TempDir(), "nope.json")}, &out, &errb, func(string) string { return "" })
+	if code != 0 || !strings.Contains(out.String(), "Deploy produced no release manifest") {
+		t.Errorf("exit %d, stdout %q", code, out.String())
+	}
+}
+
+func TestOutcomeExitCodes(t *testing.T) {
+	for o, want := range map[manifest.Outcome]int{
+		manifest.OutcomeSucceeded: 0, manifest.OutcomeFailed: 1, manifest.OutcomeRolledBack: 1, manifest.OutcomeCancelled: 1,
+	} {
+		var out, errb bytes.Buffer
+		if got := run([]string{"outcome", "--manifest", writeManifest(t, o)}, &out, &errb, os.Getenv); got != want {
+			t.Errorf("outcome %s: exit %d, want %d", o, got, want)
+		}
+		if !strings.Contains(out.String(), "staging abcdef0123456789: "+string(o)) {
+			t.Errorf("outcome %s: stdout %q", o, out.String())
+		}
+		if want == 1 && !strings.Contains(errb.String(), `stage "deploy": service bitflow-frontend`) {
+			t.Errorf("outcome %s: stderr does not say why: %q", o, errb.String())
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(nil, &out, &errb, os.Getenv); code != 2 {
+		t.Errorf("no args: exit %d", code)
+	}
+	if code := run([]string{"frobnicate"}, &out, &errb, os.Getenv); code != 2 || !strings.Contains(errb.String(), `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d, %q", code, errb.String())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	_ = os.WriteFile(bad, []byte(`{"schemaVersion": 99}`), 0o644)
+	if code := run([]string{"outcome", "--manifest", bad}, &out, &errb, os.Getenv); code != 1 || !strings.Contains(errb.String(), "schemaVersion 99") {
+		t.Errorf("bad manifest: exit %d, %q", code, errb.String())
+	}
+}
