@@ -59,7 +59,7 @@ func (t Timing) withDefaults() Timing {
 // Call is one API request the emulator answered, for assertions such as
 // "no mutating call was made".
 type Call struct {
-	Service  string // ecs, ecr, logs, elbv2, sts
+	Service  string // ecs, ecr, logs, elbv2, sts, s3
 	Action   string // e.g. UpdateService
 	Mutating bool
 	Time     time.Time
@@ -95,6 +95,7 @@ type Emulator struct {
 	ecr   *ecrState
 	logs  *logsState
 	elbv2 *elbv2State
+	s3    *s3State
 }
 
 // New returns an emulator with empty state.
@@ -123,6 +124,7 @@ func New(opts Options) *Emulator {
 	e.ecr = newECR(e)
 	e.logs = newLogs(e)
 	e.elbv2 = newELBv2(e)
+	e.s3 = newS3(e)
 	registerSTS(e)
 	return e
 }
@@ -202,9 +204,9 @@ func matchAction(pattern, service, action string) bool {
 }
 
 // isMutating tells read-only actions (Describe*, List*, Get*, BatchGet*,
-// BatchCheck*) from the ones that change state.
+// BatchCheck*, Head*) from the ones that change state.
 func isMutating(action string) bool {
-	for _, p := range []string{"Describe", "List", "Get", "BatchGet", "BatchCheck"} {
+	for _, p := range []string{"Describe", "List", "Get", "Head", "BatchGet", "BatchCheck"} {
 		if strings.HasPrefix(action, p) {
 			return false
 		}
@@ -258,6 +260,10 @@ func (e *Emulator) takeThrottle(service, action string) bool {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		e.serveControl(w, r)
+		return
+	}
+	if signingService(r) == "s3" {
+		e.serveS3(w, r)
 		return
 	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {

@@ -107,6 +107,9 @@ func Bitflow(ctx context.Context, cfg aws.Config, opts Options) (*Result, error)
 	if err := LogGroups(ctx, cloudwatchlogs.NewFromConfig(cfg), res); err != nil {
 		return nil, err
 	}
+	if err := StateStore(ctx, cfg); err != nil {
+		return nil, err
+	}
 	ecsClient := ecs.NewFromConfig(cfg)
 	cl, err := ecsClient.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(opts.Cluster)})
 	if err != nil {

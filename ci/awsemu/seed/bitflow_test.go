@@ -10,6 +10,7 @@ import (
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
 	"github.com/bitflow-lms/pipeline/ci/awsemu/emutest"
@@ -43,6 +44,15 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 		if len(out.Images) != 1 || aws.ToString(out.Images[0].ImageId.ImageDigest) != digest {
 			t.Fatalf("%s: images %+v failures %+v, want digest %s", repo, out.Images, out.Failures, digest)
 		}
+	}
+
+	// The deploy-state bucket exists and is empty.
+	if n := srv.CountCalls("s3.CreateBucket"); n != 1 {
+		t.Fatalf("s3.CreateBucket called %d times, want 1", n)
+	}
+	if _, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).ListObjectsV2(ctx,
+		&s3.ListObjectsV2Input{Bucket: aws.String(seed.StateBucket)}); err != nil {
+		t.Fatalf("state bucket %s: %v", seed.StateBucket, err)
 	}
 
 	ecsc := ecs.NewFromConfig(cfg)
