@@ -58,6 +58,8 @@ type Environment struct {
 	BlueGreen *BlueGreen `yaml:"blueGreen"`
 	// Canary configures the traffic steps (strategy canary).
 	Canary *Canary `yaml:"canary"`
+	// State is the S3 location of the release ledger and the environment lock.
+	State *State `yaml:"state"`
 
 	// File is the path the environment was loaded from (for error messages).
 	File string `yaml:"-"`

@@ -31,6 +31,7 @@ func (e *Environment) applyDefaults() {
 	if e.Strategy == "" {
 		e.Strategy = StrategyRolling
 	}
+	e.stateDefaults()
 	if len(e.Migration.Command) == 0 {
 		e.Migration.Command = append([]string(nil), DefaultMigrationCommand...)
 	}

@@ -70,6 +70,7 @@ func (e *Environment) problems() []Problem {
 	}
 	e.checkServices(c)
 	e.checkMigration(c)
+	e.checkState(c)
 	for i, u := range e.Health.URLs {
 		checkURL(c, fmt.Sprintf("health.urls[%d]", i), u)
 	}
