@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/audit"
@@ -24,6 +23,7 @@ import (
 // change daily.
 //
 // Example: dagger call audit --fail-on critical
+// +check
 // +cache="never"
 func (m *Bitflow) Audit(ctx context.Context,
 	// Lowest severity that fails: none, info, low, moderate, high, critical.
@@ -91,16 +91,22 @@ func (m *Bitflow) composerAudit(ctx context.Context) ([]audit.Finding, error) {
 	if err := audit.CheckComposerSources([]byte(composerJSON)); err != nil {
 		return nil, err
 	}
-	entries, err := core.Entries(ctx)
+	locked, err := m.hasBackendLock(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("bitflow-core: %w", err)
+		return nil, err
 	}
-	if !slices.Contains(entries, "composer.lock") {
+	if !locked {
 		return nil, fmt.Errorf("cannot audit the backend: bitflow-core/composer.lock is not in the source; " +
-			"composer audit --locked needs the lock file (run composer update and commit composer.lock)")
+			"composer audit --locked needs the lock file (dagger call lock-backend export --path bitflow-core/composer.lock, then commit it)")
 	}
 	manifests := dag.Directory().WithDirectory("/", core, dagger.DirectoryWithDirectoryOpts{Include: []string{"composer.json", "composer.lock"}})
-	stdout, stderr, code, err := run(ctx, m.phpBase().WithDirectory("/app", manifests),
+	composer := dag.Container().From(m.ComposerImage).
+		WithEnvVariable("COMPOSER_ALLOW_SUPERUSER", "1").
+		WithEnvVariable("COMPOSER_CACHE_DIR", "/cache/composer").
+		WithMountedCache("/cache/composer", dag.CacheVolume("bitflow-composer")).
+		WithDirectory("/app", manifests).
+		WithWorkdir("/app")
+	stdout, stderr, code, err := run(ctx, composer,
 		[]string{"composer", "audit", "--locked", "--format=json", "--no-interaction"})
 	if err != nil {
 		return nil, fmt.Errorf("composer audit: %w", err)

@@ -90,7 +90,7 @@ func (a awsArgs) config(ctx context.Context, defaultRegion string) (cfg aws.Conf
 		opts.WebIdentity = &awsx.WebIdentity{RoleARN: a.RoleARN, TokenFile: f.Name()}
 	case creds.AWSNone:
 		if a.Endpoint == nil {
-			return aws.Config{}, cleanup, fmt.Errorf("no AWS credentials: give --aws-access-key-id/--aws-secret-access-key or --aws-web-identity-token/--aws-role-arn")
+			return aws.Config{}, cleanup, fmt.Errorf("no AWS credentials: chain with-aws --access-key-id/--secret-access-key or --web-identity-token/--role-arn (or --endpoint for the emulator)")
 		}
 	}
 	cfg, err = awsx.Load(ctx, opts)

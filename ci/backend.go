@@ -16,25 +16,29 @@ const (
 
 // TestBackend runs the Laravel tests against real PostgreSQL and Redis services.
 //
-// The suite of bitflow-core runs against PostgreSQL (--postgres-image, default postgres:16) and Redis
-// (--redis-image, default redis:7) started as Dagger services, with DB_* and
-// REDIS_* pointing at them.
-//
-// Composer installs WITH the dev dependencies (PHPUnit lives there; installing
-// --no-dev and then testing is the seed's bug), using the "bitflow-composer"
-// cache volume. The command is `php artisan test`; the function returns its
-// output and fails when any test fails.
+// The test image is bitflow-core/Dockerfile's `test` target: the runtime's PHP
+// extensions (pdo_pgsql, redis) on --php-image, Composer from --composer-image
+// and the dev dependencies (PHPUnit lives there), so the tests run in the PHP
+// environment production has, described once. PostgreSQL (--postgres-image)
+// and Redis (--redis-image) run as Dagger services with DB_* and REDIS_*
+// pointing at them. The command is `php artisan test`; the function returns
+// its output and fails when any test fails.
 //
 // Example: dagger call test-backend
+// +check
 func (m *Bitflow) TestBackend(ctx context.Context) (string, error) {
-	out, err := m.backendTestContainer().Stdout(ctx)
+	ctr, err := m.backendTestContainer()
+	if err != nil {
+		return "", err
+	}
+	out, err := ctr.Stdout(ctx)
 	if err != nil {
 		return "", fmt.Errorf("test-backend: %w", err)
 	}
 	return out, nil
 }
 
-func (m *Bitflow) backendTestContainer() *dagger.Container {
+func (m *Bitflow) backendTestContainer() (*dagger.Container, error) {
 	postgres := dag.Container().From(m.PostgresImage).
 		WithEnvVariable("POSTGRES_DB", testDBName).
 		WithEnvVariable("POSTGRES_USER", testDBUser).
@@ -45,7 +49,11 @@ func (m *Bitflow) backendTestContainer() *dagger.Container {
 		WithExposedPort(6379).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 
-	return m.backendDeps(true).
+	test, err := m.backendTarget("test", m.Source.Directory("bitflow-core"))
+	if err != nil {
+		return nil, err
+	}
+	return test.
 		WithServiceBinding("postgres", postgres).
 		WithServiceBinding("redis", redis).
 		WithEnvVariable("APP_ENV", "testing").
@@ -59,7 +67,7 @@ func (m *Bitflow) backendTestContainer() *dagger.Container {
 		WithEnvVariable("REDIS_PORT", "6379").
 		// wait for PostgreSQL to accept connections (the service is started, not necessarily ready)
 		WithExec([]string{"php", "-r", waitForPostgres}).
-		WithExec([]string{"php", "artisan", "test"})
+		WithExec([]string{"php", "artisan", "test"}), nil
 }
 
 // waitForPostgres polls for up to 60 s until a PDO connection succeeds.
@@ -69,52 +77,33 @@ for ($i = 0; $i < 120; $i++) {
 }
 fwrite(STDERR, "PostgreSQL service not ready after 60s: $last\n"); exit(1);`
 
-// backendDeps is bitflow-core with its Composer dependencies installed: the
-// manifests first (that layer is reused until composer.json/composer.lock
-// change), then the sources.
-func (m *Bitflow) backendDeps(dev bool) *dagger.Container {
-	core := m.Source.Directory("bitflow-core")
-	manifests := dag.Directory().WithDirectory("/", core, dagger.DirectoryWithDirectoryOpts{
-		Include: []string{"composer.json", "composer.lock"},
-	})
-	install := []string{"composer", "install", "--no-interaction", "--no-progress", "--prefer-dist"}
-	if !dev {
-		install = append(install, "--no-dev")
+// backendTarget builds one target of bitflow-core/Dockerfile from ctx with
+// the constructor's base images and --backend-build-arg.
+func (m *Bitflow) backendTarget(target string, ctx *dagger.Directory) (*dagger.Container, error) {
+	args, err := m.backendBuildArgs()
+	if err != nil {
+		return nil, err
 	}
-	return m.phpBase().
-		WithDirectory("/app", manifests).
-		WithExec(append(append([]string{}, install...), "--no-scripts", "--no-autoloader")).
-		WithDirectory("/app", core).
-		WithExec(install)
+	return ctx.DockerBuild(dagger.DirectoryDockerBuildOpts{Dockerfile: "Dockerfile", Target: target, BuildArgs: args}), nil
 }
 
-// phpBase is the PHP image with Composer's cache volume.
-func (m *Bitflow) phpBase() *dagger.Container {
-	return dag.Container().From(m.PhpImage).
-		WithEnvVariable("COMPOSER_CACHE_DIR", "/cache/composer").
-		WithEnvVariable("COMPOSER_ALLOW_SUPERUSER", "1").
-		WithMountedCache("/cache/composer", dag.CacheVolume("bitflow-composer")).
-		WithWorkdir("/app")
+// backendBuildArgs are the Dockerfile build args: the base images, then --backend-build-arg.
+func (m *Bitflow) backendBuildArgs() ([]dagger.BuildArg, error) {
+	return parseBuildArgs(append([]string{
+		"PHP_IMAGE=" + m.BackendRuntimeImage,
+		"PHP_CLI_IMAGE=" + m.PhpImage,
+		"COMPOSER_IMAGE=" + m.ComposerImage,
+	}, m.BackendBuildArgs...))
 }
 
 // BuildBackend builds the production image of the Laravel API.
 //
-// Built from bitflow-core/Dockerfile (Composer --no-dev inside: no test tooling ships),
-// with PHP_IMAGE and COMPOSER_IMAGE from the constructor's
-// --backend-runtime-image and --composer-image; further build args come from
-// --backend-build-arg KEY=VALUE.
+// Built from bitflow-core/Dockerfile's `runtime` target (Composer --no-dev
+// inside: no test tooling ships), with PHP_IMAGE, PHP_CLI_IMAGE and
+// COMPOSER_IMAGE from the constructor's --backend-runtime-image, --php-image
+// and --composer-image; further build args come from --backend-build-arg KEY=VALUE.
 //
 // Example: dagger call build-backend export --path backend.tar
 func (m *Bitflow) BuildBackend() (*dagger.Container, error) {
-	args, err := parseBuildArgs(append([]string{
-		"PHP_IMAGE=" + m.BackendRuntimeImage,
-		"COMPOSER_IMAGE=" + m.ComposerImage,
-	}, m.BackendBuildArgs...))
-	if err != nil {
-		return nil, err
-	}
-	return m.Source.Directory("bitflow-core").DockerBuild(dagger.DirectoryDockerBuildOpts{
-		Dockerfile: "Dockerfile",
-		BuildArgs:  args,
-	}), nil
+	return m.backendTarget("runtime", m.Source.Directory("bitflow-core"))
 }

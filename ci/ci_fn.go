@@ -1,24 +1,43 @@
 package main
 
 import (
+	"os"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 	"strings"
 	"sync"
 	"time"
 )
 
-// Ci runs every test, the audit and all image builds concurrently: start here.
+// CiResult is what ci returns: the report and, when the source had no
+// bitflow-core/composer.lock, the lock file ci resolved, tested and audited.
+type CiResult struct {
+	// PASS/FAIL and time of each part, then the end of each part's output.
+	Report string
+	// The composer.lock ci resolved because the source had none (unset when
+	// the source has one): export it and commit it.
+	Lock *dagger.File
+}
+
+// Ci runs every check and all image builds concurrently: start here.
 //
 // The main job, the one a newcomer runs first: backend tests (with
 // PostgreSQL and Redis services), frontend tests, the dependency audit and
 // every image build (backend + 14 portals), all concurrently, with no cloud
-// account. Every part runs to the end; the summary lists each with PASS/FAIL
-// and its time, followed by each part's output, and the call fails if any part
-// failed.
+// account. `dagger check` runs the same checks (test-backend, test-frontend,
+// audit) through the engine's own runner; ci adds the builds and one thing
+// the checks cannot do alone: when bitflow-core/composer.lock is missing it
+// resolves it once (lock-backend), tests and audits exactly that set, says
+// loudly that it must be committed and returns it in its result.
 //
-// Example: dagger call ci --allow-unreachable-advisories
+// Every part runs to the end; the report lists each with PASS/FAIL and its
+// time, followed by each part's output, and the call fails if any part failed.
+//
+// Example: dagger call ci --allow-unreachable-advisories report
+// Example: dagger call ci lock export --path bitflow-core/composer.lock
 // +cache="never"
 func (m *Bitflow) Ci(ctx context.Context,
 	// Lowest audit severity that fails: none, info, low, moderate, high, critical.
@@ -28,7 +47,22 @@ func (m *Bitflow) Ci(ctx context.Context,
 	// Report an unreachable advisory database as a warning instead of failing.
 	// +optional
 	allowUnreachableAdvisories bool,
-) (string, error) {
+) (*CiResult, error) {
+	res := &CiResult{}
+	locked, err := m.hasBackendLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !locked {
+		fmt.Fprintln(os.Stderr, lockMissingBanner)
+		if res.Lock, err = m.LockBackend(); err != nil {
+			return nil, err
+		}
+		if _, err := res.Lock.Sync(ctx); err != nil {
+			return nil, fmt.Errorf("bitflow-core/composer.lock is missing and resolving it failed (lock-backend needs Packagist): %w", err)
+		}
+		m = m.withBackendLock(res.Lock)
+	}
 	type part struct {
 		name string
 		run  func(context.Context) (string, error)
@@ -65,11 +99,21 @@ func (m *Bitflow) Ci(ctx context.Context,
 		fmt.Fprintf(&summary, "%s  %-13s %6.1fs\n", status, p.name, p.took.Seconds())
 		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, tail(p.out, 40))
 	}
-	if err := errors.Join(errs...); err != nil {
-		return "", fmt.Errorf("ci failed:\n%s\n%w", summary.String(), err)
+	if res.Lock != nil {
+		summary.WriteString(lockMissingBanner + "\n")
 	}
-	return summary.String() + details.String(), nil
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("ci failed:\n%s\n%w", summary.String(), err)
+	}
+	res.Report = summary.String() + details.String()
+	return res, nil
 }
+
+// lockMissingBanner is said on stderr and in the report when ci resolved the lock.
+const lockMissingBanner = `
+!!! bitflow-core/composer.lock is NOT COMMITTED. ci resolved it once and tested and audited
+!!! exactly that set. Commit it:  dagger call ci lock export --path bitflow-core/composer.lock
+!!! (or: dagger call lock-backend export --path bitflow-core/composer.lock) and git add it.`
 
 // tail keeps the last n lines of s.
 func tail(s string, n int) string {

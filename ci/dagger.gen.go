@@ -70,6 +70,17 @@ func (r Bitflow) MarshalJSON() ([]byte, error) {
 		BackendRuntimeImage  string
 		ComposerImage        string
 		BackendBuildArgs     []string
+		AwsAccessKeyID       *dagger.Secret
+		AwsSecretAccessKey   *dagger.Secret
+		AwsSessionToken      *dagger.Secret
+		AwsWebIdentityToken  *dagger.Secret
+		AwsRoleArn           string
+		AwsRegion            string
+		AwsEndpoint          *dagger.Service
+		GithubToken          *dagger.Secret
+		GithubRepository     string
+		RunURL               string
+		SlackWebhook         *dagger.Secret
 	}
 	concrete.Source = r.Source
 	concrete.PhpImage = r.PhpImage
@@ -80,6 +91,17 @@ func (r Bitflow) MarshalJSON() ([]byte, error) {
 	concrete.BackendRuntimeImage = r.BackendRuntimeImage
 	concrete.ComposerImage = r.ComposerImage
 	concrete.BackendBuildArgs = r.BackendBuildArgs
+	concrete.AwsAccessKeyID = r.AwsAccessKeyID
+	concrete.AwsSecretAccessKey = r.AwsSecretAccessKey
+	concrete.AwsSessionToken = r.AwsSessionToken
+	concrete.AwsWebIdentityToken = r.AwsWebIdentityToken
+	concrete.AwsRoleArn = r.AwsRoleArn
+	concrete.AwsRegion = r.AwsRegion
+	concrete.AwsEndpoint = r.AwsEndpoint
+	concrete.GithubToken = r.GithubToken
+	concrete.GithubRepository = r.GithubRepository
+	concrete.RunURL = r.RunURL
+	concrete.SlackWebhook = r.SlackWebhook
 	return json.Marshal(&concrete)
 }
 
@@ -94,6 +116,17 @@ func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 		BackendRuntimeImage  string
 		ComposerImage        string
 		BackendBuildArgs     []string
+		AwsAccessKeyID       *dagger.Secret
+		AwsSecretAccessKey   *dagger.Secret
+		AwsSessionToken      *dagger.Secret
+		AwsWebIdentityToken  *dagger.Secret
+		AwsRoleArn           string
+		AwsRegion            string
+		AwsEndpoint          *dagger.Service
+		GithubToken          *dagger.Secret
+		GithubRepository     string
+		RunURL               string
+		SlackWebhook         *dagger.Secret
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -108,6 +141,41 @@ func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 	r.BackendRuntimeImage = concrete.BackendRuntimeImage
 	r.ComposerImage = concrete.ComposerImage
 	r.BackendBuildArgs = concrete.BackendBuildArgs
+	r.AwsAccessKeyID = concrete.AwsAccessKeyID
+	r.AwsSecretAccessKey = concrete.AwsSecretAccessKey
+	r.AwsSessionToken = concrete.AwsSessionToken
+	r.AwsWebIdentityToken = concrete.AwsWebIdentityToken
+	r.AwsRoleArn = concrete.AwsRoleArn
+	r.AwsRegion = concrete.AwsRegion
+	r.AwsEndpoint = concrete.AwsEndpoint
+	r.GithubToken = concrete.GithubToken
+	r.GithubRepository = concrete.GithubRepository
+	r.RunURL = concrete.RunURL
+	r.SlackWebhook = concrete.SlackWebhook
+	return nil
+}
+
+func (r Environment) MarshalJSON() ([]byte, error) {
+	var concrete struct {
+		Name     string
+		Pipeline *Bitflow
+	}
+	concrete.Name = r.Name
+	concrete.Pipeline = r.Pipeline
+	return json.Marshal(&concrete)
+}
+
+func (r *Environment) UnmarshalJSON(bs []byte) error {
+	var concrete struct {
+		Name     string
+		Pipeline *Bitflow
+	}
+	err := json.Unmarshal(bs, &concrete)
+	if err != nil {
+		return err
+	}
+	r.Name = concrete.Name
+	r.Pipeline = concrete.Pipeline
 	return nil
 }
 
@@ -300,237 +368,41 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).Ci(&parent, ctx, failOn, allowUnreachableAdvisories)
-		case "Deploy":
+		case "Environment":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var environment string
-			if inputArgs["environment"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["environment"]), &environment)
+			var name string
+			if inputArgs["name"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["name"]), &name)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg name", err))
 				}
 			}
-			var sha string
-			if inputArgs["sha"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
-				}
-			}
-			var strategy string
-			if inputArgs["strategy"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
-				}
-			}
-			var apps string
-			if inputArgs["apps"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
-				}
-			}
-			var previousSha string
-			if inputArgs["previousSha"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
-				}
-			}
-			var dryRun bool
-			if inputArgs["dryRun"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["dryRun"]), &dryRun)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dryRun", err))
-				}
-			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			var awsWebIdentityToken *dagger.Secret
-			if inputArgs["awsWebIdentityToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsWebIdentityToken"]), &awsWebIdentityToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsWebIdentityToken", err))
-				}
-			}
-			var awsRoleArn string
-			if inputArgs["awsRoleArn"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRoleArn"]), &awsRoleArn)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRoleArn", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsEndpoint *dagger.Service
-			if inputArgs["awsEndpoint"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
-				}
-			}
-			var githubToken *dagger.Secret
-			if inputArgs["githubToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["githubToken"]), &githubToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubToken", err))
-				}
-			}
-			var githubRepository string
-			if inputArgs["githubRepository"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["githubRepository"]), &githubRepository)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubRepository", err))
-				}
-			}
-			var slackWebhook *dagger.Secret
-			if inputArgs["slackWebhook"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["slackWebhook"]), &slackWebhook)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg slackWebhook", err))
-				}
-			}
-			var runUrl string
-			if inputArgs["runUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["runUrl"]), &runUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runUrl", err))
-				}
-			}
-			var allowFailure bool
-			if inputArgs["allowFailure"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
-				}
-			}
-			return (*Bitflow).Deploy(&parent, ctx, environment, sha, strategy, apps, previousSha, dryRun, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint, githubToken, githubRepository, slackWebhook, runUrl, allowFailure)
-		case "Plan":
+			return (*Bitflow).Environment(&parent, ctx, name)
+		case "LockBackend":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var environment string
-			if inputArgs["environment"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["environment"]), &environment)
+			return (*Bitflow).LockBackend(&parent)
+		case "Outcome":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var manifest *dagger.File
+			if inputArgs["manifest"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["manifest"]), &manifest)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg manifest", err))
 				}
 			}
-			var sha string
-			if inputArgs["sha"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
-				}
-			}
-			var strategy string
-			if inputArgs["strategy"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
-				}
-			}
-			var apps string
-			if inputArgs["apps"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
-				}
-			}
-			var previousSha string
-			if inputArgs["previousSha"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
-				}
-			}
-			var jsonOutput bool
-			if inputArgs["jsonOutput"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["jsonOutput"]), &jsonOutput)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg jsonOutput", err))
-				}
-			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			var awsWebIdentityToken *dagger.Secret
-			if inputArgs["awsWebIdentityToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsWebIdentityToken"]), &awsWebIdentityToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsWebIdentityToken", err))
-				}
-			}
-			var awsRoleArn string
-			if inputArgs["awsRoleArn"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRoleArn"]), &awsRoleArn)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRoleArn", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsEndpoint *dagger.Service
-			if inputArgs["awsEndpoint"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
-				}
-			}
-			return (*Bitflow).Plan(&parent, ctx, environment, sha, strategy, apps, previousSha, jsonOutput, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint)
+			return (*Bitflow).Outcome(&parent, ctx, manifest)
 		case "Publish":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -579,68 +451,12 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
 				}
 			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			var awsWebIdentityToken *dagger.Secret
-			if inputArgs["awsWebIdentityToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsWebIdentityToken"]), &awsWebIdentityToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsWebIdentityToken", err))
-				}
-			}
-			var awsRoleArn string
-			if inputArgs["awsRoleArn"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRoleArn"]), &awsRoleArn)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRoleArn", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsEndpoint *dagger.Service
-			if inputArgs["awsEndpoint"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
-				}
-			}
-			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint)
-		case "Rollback":
+			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword)
+		case "Summary":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			var environment string
-			if inputArgs["environment"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["environment"]), &environment)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg environment", err))
-				}
 			}
 			var manifest *dagger.File
 			if inputArgs["manifest"] != nil {
@@ -649,91 +465,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg manifest", err))
 				}
 			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			var awsWebIdentityToken *dagger.Secret
-			if inputArgs["awsWebIdentityToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsWebIdentityToken"]), &awsWebIdentityToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsWebIdentityToken", err))
-				}
-			}
-			var awsRoleArn string
-			if inputArgs["awsRoleArn"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRoleArn"]), &awsRoleArn)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRoleArn", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsEndpoint *dagger.Service
-			if inputArgs["awsEndpoint"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
-				}
-			}
-			var githubToken *dagger.Secret
-			if inputArgs["githubToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["githubToken"]), &githubToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubToken", err))
-				}
-			}
-			var githubRepository string
-			if inputArgs["githubRepository"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["githubRepository"]), &githubRepository)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubRepository", err))
-				}
-			}
-			var slackWebhook *dagger.Secret
-			if inputArgs["slackWebhook"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["slackWebhook"]), &slackWebhook)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg slackWebhook", err))
-				}
-			}
-			var runUrl string
-			if inputArgs["runUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["runUrl"]), &runUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runUrl", err))
-				}
-			}
-			var allowFailure bool
-			if inputArgs["allowFailure"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
-				}
-			}
-			return (*Bitflow).Rollback(&parent, ctx, environment, manifest, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint, githubToken, githubRepository, slackWebhook, runUrl, allowFailure)
+			return (*Bitflow).Summary(&parent, ctx, manifest)
 		case "TestBackend":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -748,6 +480,111 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*Bitflow).TestFrontend(&parent, ctx)
+		case "WithAws":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var roleArn string
+			if inputArgs["roleArn"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["roleArn"]), &roleArn)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg roleArn", err))
+				}
+			}
+			var webIdentityToken *dagger.Secret
+			if inputArgs["webIdentityToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["webIdentityToken"]), &webIdentityToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg webIdentityToken", err))
+				}
+			}
+			var accessKeyId *dagger.Secret
+			if inputArgs["accessKeyId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["accessKeyId"]), &accessKeyId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg accessKeyId", err))
+				}
+			}
+			var secretAccessKey *dagger.Secret
+			if inputArgs["secretAccessKey"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["secretAccessKey"]), &secretAccessKey)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg secretAccessKey", err))
+				}
+			}
+			var sessionToken *dagger.Secret
+			if inputArgs["sessionToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sessionToken"]), &sessionToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sessionToken", err))
+				}
+			}
+			var region string
+			if inputArgs["region"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["region"]), &region)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg region", err))
+				}
+			}
+			var endpoint *dagger.Service
+			if inputArgs["endpoint"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["endpoint"]), &endpoint)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg endpoint", err))
+				}
+			}
+			return (*Bitflow).WithAws(&parent, roleArn, webIdentityToken, accessKeyId, secretAccessKey, sessionToken, region, endpoint)
+		case "WithGithub":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var token *dagger.Secret
+			if inputArgs["token"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["token"]), &token)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg token", err))
+				}
+			}
+			var repository string
+			if inputArgs["repository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repository"]), &repository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repository", err))
+				}
+			}
+			var runUrl string
+			if inputArgs["runUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["runUrl"]), &runUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runUrl", err))
+				}
+			}
+			return (*Bitflow).WithGithub(&parent, token, repository, runUrl), nil
+		case "WithSlack":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var webhook *dagger.Secret
+			if inputArgs["webhook"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["webhook"]), &webhook)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg webhook", err))
+				}
+			}
+			var runUrl string
+			if inputArgs["runUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["runUrl"]), &runUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg runUrl", err))
+				}
+			}
+			return (*Bitflow).WithSlack(&parent, webhook, runUrl), nil
 		case "":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -818,6 +655,144 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return New(source, phpImage, nodeImage, frontendRuntimeImage, postgresImage, redisImage, backendRuntimeImage, composerImage, backendBuildArg), nil
+		default:
+			return nil, fmt.Errorf("unknown function %s", fnName)
+		}
+	case "Environment":
+		switch fnName {
+		case "Check":
+			var parent Environment
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Environment).Check(&parent, ctx)
+		case "Deploy":
+			var parent Environment
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var sha string
+			if inputArgs["sha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
+				}
+			}
+			var strategy string
+			if inputArgs["strategy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
+				}
+			}
+			var apps string
+			if inputArgs["apps"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
+				}
+			}
+			var previousSha string
+			if inputArgs["previousSha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
+				}
+			}
+			var dryRun bool
+			if inputArgs["dryRun"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["dryRun"]), &dryRun)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dryRun", err))
+				}
+			}
+			var allowFailure bool
+			if inputArgs["allowFailure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
+				}
+			}
+			return (*Environment).Deploy(&parent, ctx, sha, strategy, apps, previousSha, dryRun, allowFailure)
+		case "Plan":
+			var parent Environment
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var sha string
+			if inputArgs["sha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
+				}
+			}
+			var strategy string
+			if inputArgs["strategy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
+				}
+			}
+			var apps string
+			if inputArgs["apps"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
+				}
+			}
+			var previousSha string
+			if inputArgs["previousSha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
+				}
+			}
+			var jsonOutput bool
+			if inputArgs["jsonOutput"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["jsonOutput"]), &jsonOutput)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg jsonOutput", err))
+				}
+			}
+			return (*Environment).Plan(&parent, ctx, sha, strategy, apps, previousSha, jsonOutput)
+		case "Releases":
+			var parent Environment
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var limit int
+			if inputArgs["limit"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["limit"]), &limit)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg limit", err))
+				}
+			}
+			return (*Environment).Releases(&parent, ctx, limit)
+		case "Rollback":
+			var parent Environment
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var manifest *dagger.File
+			if inputArgs["manifest"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["manifest"]), &manifest)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg manifest", err))
+				}
+			}
+			var allowFailure bool
+			if inputArgs["allowFailure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
+				}
+			}
+			return (*Environment).Rollback(&parent, ctx, manifest, allowFailure)
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

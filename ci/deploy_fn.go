@@ -16,28 +16,27 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
-// Deploy releases the images tagged --sha to an environment (ECS).
+// Deploy releases the images tagged --sha to this environment (ECS).
 //
 // Runs the deploy brain: validate, check every image in ECR (digests), render task
 // definitions, run migrations with the new backend image, then the strategy
 // (rolling, bluegreen or canary; default from ci/environments/NAME.yaml).
 // Progress is streamed to the Dagger output; GitHub Deployments/statuses and
-// Slack are told when their flags are given (their failures are warnings).
+// Slack are told when with-github / with-slack were chained (their failures
+// are warnings). AWS credentials come from with-aws.
 //
 // Returns the release manifest (JSON); export it: ... deploy ... export --path
 // manifest.json. When the deploy fails or is rolled back the call fails (the
 // manifest is printed in the error) unless --allow-failure is given: then the
 // manifest is returned whatever the outcome and the caller must check its
-// "outcome" field (CI: upload it, then bitflow-report outcome).
+// "outcome" field (CI: upload it, then `dagger call outcome --manifest ...`).
 //
 // With --apps only those apps move to --sha and the others stay at
 // --previous-sha. --dry-run renders everything and changes nothing.
 //
-// Example: dagger call deploy --environment production --sha $SHA --aws-web-identity-token env:TOKEN --aws-role-arn $ROLE export --path manifest.json
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production deploy --sha $SHA export --path manifest.json
 // +cache="never"
-func (m *Bitflow) Deploy(ctx context.Context,
-	// Environment name: reads ci/environments/NAME.yaml.
-	environment string,
+func (e *Environment) Deploy(ctx context.Context,
 	// Git sha of the release (the image tag).
 	sha string,
 	// Override the environment's strategy: rolling, bluegreen or canary.
@@ -52,47 +51,13 @@ func (m *Bitflow) Deploy(ctx context.Context,
 	// Render and validate only; change nothing.
 	// +optional
 	dryRun bool,
-	// AWS access key id (e.g. env:AWS_ACCESS_KEY_ID); with --aws-secret-access-key.
-	// +optional
-	awsAccessKeyId *dagger.Secret,
-	// AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
-	// +optional
-	awsSecretAccessKey *dagger.Secret,
-	// AWS session token for temporary credentials (e.g. env:AWS_SESSION_TOKEN).
-	// +optional
-	awsSessionToken *dagger.Secret,
-	// OIDC web identity token (with --aws-role-arn).
-	// +optional
-	awsWebIdentityToken *dagger.Secret,
-	// IAM role to assume with --aws-web-identity-token (GitHub OIDC).
-	// +optional
-	awsRoleArn string,
-	// Default: the environment's region.
-	// +optional
-	awsRegion string,
-	// Alternative AWS endpoint (the in-repo emulator): tcp://localhost:4566.
-	// +optional
-	awsEndpoint *dagger.Service,
-	// GitHub token for Deployments and commit statuses.
-	// +optional
-	githubToken *dagger.Secret,
-	// owner/name of the repository for GitHub reporting.
-	// +optional
-	githubRepository string,
-	// Slack incoming webhook URL.
-	// +optional
-	slackWebhook *dagger.Secret,
-	// Link to the CI run, used in reports.
-	// +optional
-	runUrl string,
 	// Return the release manifest even when the deploy fails; the caller must check its outcome.
 	// +optional
 	allowFailure bool,
 ) (*dagger.File, error) {
+	m := e.Pipeline
 	var images []manifest.Image
-	t, err := m.setup(ctx, environment,
-		awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint},
-		&reporterArgs{githubToken, githubRepository, slackWebhook, runUrl},
+	t, err := m.setup(ctx, e.Name, m.aws(), m.reporting(),
 		func(env *config.Environment) (err error) {
 			images, err = m.deployImages(ctx, env, apps, sha, previousSha)
 			return err
@@ -110,7 +75,7 @@ func (m *Bitflow) Deploy(ctx context.Context,
 		Env: t.Env, GitSHA: sha, Images: images, Strategy: strategy, DryRun: dryRun,
 		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters, ManifestPath: filepath.Join(tmp, "manifest.json"),
 	})
-	return finished(fmt.Sprintf("deploy %s %s", environment, sha), man, err, allowFailure, "manifest.json")
+	return finished(fmt.Sprintf("deploy %s %s", e.Name, sha), man, err, allowFailure, "manifest.json")
 }
 
 // deployImages turns --apps/--sha/--previous-sha into the images of the release.

@@ -63,17 +63,17 @@ func (m *Bitflow) setup(ctx context.Context, environment string, a awsArgs, rep 
 // loadEnvironment reads ci/environments/NAME.yaml from the source and validates it.
 func (m *Bitflow) loadEnvironment(ctx context.Context, name string) (*config.Environment, error) {
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return nil, fmt.Errorf("--environment %q: give a name from ci/environments/ (e.g. production)", name)
+		return nil, fmt.Errorf("environment --name %q: give a name from ci/environments/ (e.g. production)", name)
 	}
 	file := "ci/environments/" + name + ".yaml"
 	body, err := m.Source.File(file).Contents(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("--environment %s: %s not found in the source: %w", name, file, err)
+		return nil, fmt.Errorf("environment --name %s: %s not found in the source: %w", name, file, err)
 	}
 	return config.Parse(file, []byte(body))
 }
 
-// reporterArgs are the reporting flags of deploy and rollback.
+// reporterArgs are the reporters declared by with-github and with-slack.
 type reporterArgs struct {
 	GitHubToken      *dagger.Secret
 	GitHubRepository string
@@ -86,14 +86,14 @@ func (r reporterArgs) reporters(ctx context.Context) ([]report.Reporter, error) 
 	if r.GitHubToken != nil {
 		tok, err := r.GitHubToken.Plaintext(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("--github-token: %w", err)
+			return nil, fmt.Errorf("with-github --token: %w", err)
 		}
 		cfg.GitHubToken = tok
 	}
 	if r.SlackWebhook != nil {
 		hook, err := r.SlackWebhook.Plaintext(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("--slack-webhook: %w", err)
+			return nil, fmt.Errorf("with-slack --webhook: %w", err)
 		}
 		cfg.SlackWebhookURL = hook
 	}

@@ -24,6 +24,7 @@ var frontendManifests = []string{
 // lockfile is out of date.
 //
 // Example: dagger call test-frontend
+// +check
 func (m *Bitflow) TestFrontend(ctx context.Context) (string, error) {
 	ctr, err := m.frontendDeps(ctx)
 	if err != nil {

@@ -3,9 +3,12 @@
 // `dagger call` surface, the same on a laptop and in CI.
 //
 // Start with `dagger call ci`: backend and frontend tests, dependency audits
-// and every image build, concurrently, with no cloud account. Then `publish`
-// pushes the images (immutable git-sha tag) and `deploy` hands them to the
-// deploy brain (rolling, blue/green or canary on ECS).
+// and every image build, concurrently, with no cloud account (`dagger check`
+// runs the tests and audits alone). Then declare the AWS credentials once and
+// chain: `dagger call with-aws --role-arn ARN --web-identity-token env:TOKEN
+// publish --registry HOST --sha SHA`, then `... environment --name production
+// plan --sha SHA`, `... deploy --sha SHA` or `... rollback --manifest FILE`.
+// `with-github` and `with-slack` add the reporters of deploy and rollback.
 //
 // Every base image is a constructor flag (--php-image, --node-image, ...) so a
 // registry mirror can be used; pin them by digest for reproducible builds.
@@ -44,6 +47,32 @@ type Bitflow struct {
 	// BackendBuildArgs are extra KEY=VALUE build args for bitflow-core/Dockerfile.
 	// +private
 	BackendBuildArgs []string
+
+	// AWS credentials and endpoint, set once by with-aws.
+	// +private
+	AwsAccessKeyID *dagger.Secret
+	// +private
+	AwsSecretAccessKey *dagger.Secret
+	// +private
+	AwsSessionToken *dagger.Secret
+	// +private
+	AwsWebIdentityToken *dagger.Secret
+	// +private
+	AwsRoleArn string
+	// +private
+	AwsRegion string
+	// +private
+	AwsEndpoint *dagger.Service
+
+	// Reporters of deploy and rollback, set by with-github and with-slack.
+	// +private
+	GithubToken *dagger.Secret
+	// +private
+	GithubRepository string
+	// +private
+	RunURL string
+	// +private
+	SlackWebhook *dagger.Secret
 }
 
 // New configures the pipeline. All flags are optional.
@@ -54,7 +83,8 @@ func New(
 	// +ignore=["**/node_modules", "**/vendor", "**/.next", "**/dist", "**/out", "**/coverage", "**/*.tsbuildinfo", "**/.pnpm-store", ".git", ".dagger-cache", "bin", "bitflow-core/storage/logs/*.log", "bitflow-core/.env", "**/.env", "**/.env.*"]
 	// +optional
 	source *dagger.Directory,
-	// PHP 8.3 CLI image with Composer (tests, composer audit).
+	// PHP 8.3 CLI image: the base of bitflow-core/Dockerfile's test stage
+	// (build arg PHP_CLI_IMAGE; the stage adds the extensions and Composer).
 	// +optional
 	// +default="php:8.3-cli"
 	phpImage string,

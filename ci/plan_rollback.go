@@ -15,7 +15,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
-// Plan shows what `deploy` would do, changing nothing.
+// Plan shows what `deploy` would do to this environment, changing nothing.
 //
 // Runs the deploy brain's plan, which makes read-only AWS calls only: it validates the
 // environment file and the release, checks every image exists in ECR,
@@ -26,11 +26,9 @@ import (
 // rollback would restore; --json-output prints the same as JSON. Fails (printing
 // the plan as far as it got) when the release could not be deployed.
 //
-// Example: dagger call plan --environment production --sha $SHA --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY
+// Example: dagger call with-aws --access-key-id env:AWS_ACCESS_KEY_ID --secret-access-key env:AWS_SECRET_ACCESS_KEY environment --name production plan --sha $SHA
 // +cache="never"
-func (m *Bitflow) Plan(ctx context.Context,
-	// Environment name: reads ci/environments/NAME.yaml.
-	environment string,
+func (e *Environment) Plan(ctx context.Context,
 	// Git sha of the release (the image tag).
 	sha string,
 	// Override the environment's strategy: rolling, bluegreen or canary.
@@ -45,32 +43,10 @@ func (m *Bitflow) Plan(ctx context.Context,
 	// Print the plan as JSON instead of text (named so because the generated bindings reserve "json").
 	// +optional
 	jsonOutput bool,
-	// AWS access key id (e.g. env:AWS_ACCESS_KEY_ID); with --aws-secret-access-key.
-	// +optional
-	awsAccessKeyId *dagger.Secret,
-	// AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
-	// +optional
-	awsSecretAccessKey *dagger.Secret,
-	// AWS session token for temporary credentials (e.g. env:AWS_SESSION_TOKEN).
-	// +optional
-	awsSessionToken *dagger.Secret,
-	// OIDC web identity token (with --aws-role-arn).
-	// +optional
-	awsWebIdentityToken *dagger.Secret,
-	// IAM role to assume with --aws-web-identity-token (GitHub OIDC).
-	// +optional
-	awsRoleArn string,
-	// Default: the environment's region.
-	// +optional
-	awsRegion string,
-	// Alternative AWS endpoint, a service speaking the AWS APIs (the in-repo emulator): tcp://localhost:4566.
-	// +optional
-	awsEndpoint *dagger.Service,
 ) (string, error) {
+	m, environment := e.Pipeline, e.Name
 	var images []manifest.Image
-	t, err := m.setup(ctx, environment,
-		awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint},
-		nil,
+	t, err := m.setup(ctx, environment, m.aws(), nil,
 		func(env *config.Environment) (err error) {
 			images, err = m.deployImages(ctx, env, apps, sha, previousSha)
 			return err
@@ -100,7 +76,7 @@ func (m *Bitflow) Plan(ctx context.Context,
 	return out.String(), nil
 }
 
-// Rollback undoes a deploy, from that deploy's release manifest.
+// Rollback undoes a deploy to this environment, from that deploy's release manifest.
 //
 // --manifest is the manifest of the deploy to undo (the file `deploy`
 // returned, or the workflow's release-manifest artifact); it may describe a
@@ -110,52 +86,17 @@ func (m *Bitflow) Plan(ctx context.Context,
 // listener is pointed back at it; every other service (and rolling deploys)
 // goes back to its previous task-definition revision and is waited on until
 // stable. Each step looks at the current state first, so running it twice is
-// harmless.
+// harmless. Reporters come from with-github / with-slack.
 //
 // Returns the rollback's own release manifest (JSON). The call fails when
 // the rollback fails unless --allow-failure is given (then check the
 // manifest's outcome).
 //
-// Example: dagger call rollback --environment production --manifest ./manifest.json --aws-... export --path rollback-manifest.json
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production rollback --manifest ./manifest.json export --path rollback-manifest.json
 // +cache="never"
-func (m *Bitflow) Rollback(ctx context.Context,
-	// Environment name: reads ci/environments/NAME.yaml.
-	environment string,
+func (e *Environment) Rollback(ctx context.Context,
 	// Release manifest of the deploy to undo.
 	manifest *dagger.File,
-	// AWS access key id (e.g. env:AWS_ACCESS_KEY_ID); with --aws-secret-access-key.
-	// +optional
-	awsAccessKeyId *dagger.Secret,
-	// AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
-	// +optional
-	awsSecretAccessKey *dagger.Secret,
-	// AWS session token for temporary credentials (e.g. env:AWS_SESSION_TOKEN).
-	// +optional
-	awsSessionToken *dagger.Secret,
-	// OIDC web identity token (with --aws-role-arn).
-	// +optional
-	awsWebIdentityToken *dagger.Secret,
-	// IAM role to assume with --aws-web-identity-token (GitHub OIDC).
-	// +optional
-	awsRoleArn string,
-	// Default: the environment's region.
-	// +optional
-	awsRegion string,
-	// Alternative AWS endpoint, a service speaking the AWS APIs (the in-repo emulator): tcp://localhost:4566.
-	// +optional
-	awsEndpoint *dagger.Service,
-	// GitHub token for Deployments and commit statuses.
-	// +optional
-	githubToken *dagger.Secret,
-	// owner/name of the repository for GitHub reporting.
-	// +optional
-	githubRepository string,
-	// Slack incoming webhook URL.
-	// +optional
-	slackWebhook *dagger.Secret,
-	// Link to the CI run, used in reports.
-	// +optional
-	runUrl string,
 	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
 	// +optional
 	allowFailure bool,
@@ -164,9 +105,8 @@ func (m *Bitflow) Rollback(ctx context.Context,
 	if err != nil {
 		return nil, fmt.Errorf("--manifest: %w", err)
 	}
-	t, err := m.setup(ctx, environment,
-		awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint},
-		&reporterArgs{githubToken, githubRepository, slackWebhook, runUrl},
+	m, environment := e.Pipeline, e.Name
+	t, err := m.setup(ctx, environment, m.aws(), m.reporting(),
 		func(*config.Environment) error { return checkUndo([]byte(body), environment) })
 	defer t.Close()
 	if err != nil {

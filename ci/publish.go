@@ -19,6 +19,7 @@ import (
 // Every image of a release (backend + 14 portals) goes to
 // REGISTRY/PREFIX<app> with the immutable tag --sha; "latest" is
 // pushed too only with --also-latest (and only after every sha tag is in).
+// For ECR, chain with-aws first: its credentials get the registry login.
 //
 // All-or-nothing: every image is built first; if one build fails nothing is
 // pushed. Registry login: with AWS credentials, an ECR token from the deploy
@@ -29,6 +30,7 @@ import (
 // Returns one line per image: app, REPO:SHA and the digest-pinned REPO@sha256:...
 //
 // Example: dagger call publish --registry 127.0.0.1:5000/bitflow --sha $(git rev-parse HEAD)
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN publish --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com --sha $SHA
 // +cache="never"
 func (m *Bitflow) Publish(ctx context.Context,
 	// Registry host and optional path, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com.
@@ -48,27 +50,6 @@ func (m *Bitflow) Publish(ctx context.Context,
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	// +optional
 	registryPassword *dagger.Secret,
-	// AWS access key id (ECR login).
-	// +optional
-	awsAccessKeyId *dagger.Secret,
-	// AWS secret access key.
-	// +optional
-	awsSecretAccessKey *dagger.Secret,
-	// AWS session token (temporary credentials).
-	// +optional
-	awsSessionToken *dagger.Secret,
-	// OIDC web identity token (GitHub Actions), with --aws-role-arn.
-	// +optional
-	awsWebIdentityToken *dagger.Secret,
-	// Role to assume with the web identity token.
-	// +optional
-	awsRoleArn string,
-	// AWS region of the registry (default: the region in the registry host).
-	// +optional
-	awsRegion string,
-	// Alternative AWS endpoint, e.g. the emulator: tcp://localhost:4566.
-	// +optional
-	awsEndpoint *dagger.Service,
 ) (string, error) {
 	// 1. validate everything before building or pushing anything
 	if err := release.ValidateSHA(sha); err != nil {
@@ -78,7 +59,7 @@ func (m *Bitflow) Publish(ctx context.Context,
 	if err != nil {
 		return "", err
 	}
-	aws := awsArgs{awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsRegion, awsEndpoint}
+	aws := m.aws()
 	awsMode, err := aws.mode()
 	if err != nil {
 		return "", err

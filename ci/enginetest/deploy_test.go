@@ -10,18 +10,19 @@ import (
 
 // The deploy functions are thin calls into the deploy brain; these tests
 // check the wiring through the engine: the environment file is read from
-// --source, and bad input is refused before any AWS call.
+// --source, and bad input is refused before any AWS call. They use the
+// chained API: with-aws ... environment --name NAME plan|deploy|rollback.
 
 func TestDeployRefusesUnknownEnvironment(t *testing.T) {
-	r := call(t, 10*time.Minute, "deploy", "--environment", "no-such-env", "--sha", "abc1234")
+	r := call(t, 10*time.Minute, "environment", "--name", "no-such-env", "deploy", "--sha", "abc1234")
 	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "environments/no-such-env.yaml") {
 		t.Fatalf("want an error naming environments/no-such-env.yaml, got %v\n%s", r.err, lastLines(r.stderr, 20))
 	}
 }
 
 func TestPlanRefusesBadEnvironmentName(t *testing.T) {
-	r := call(t, 10*time.Minute, "plan", "--environment", "../etc/passwd", "--sha", "abc1234")
-	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "give a name from environments/") {
+	r := call(t, 10*time.Minute, "environment", "--name", "../etc/passwd", "plan", "--sha", "abc1234")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "give a name from ci/environments/") {
 		t.Fatalf("path-like environment accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
 	}
 }
@@ -35,7 +36,7 @@ func TestRollbackRefusesAManifestOfAnotherEnvironment(t *testing.T) {
 	if err := os.WriteFile(m, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := call(t, 10*time.Minute, "rollback", "--environment", "production", "--manifest", m)
+	r := call(t, 10*time.Minute, "environment", "--name", "production", "rollback", "--manifest", m)
 	if r.err == nil || !strings.Contains(r.stdout+r.stderr, `is a release of "staging", not "production"`) {
 		t.Fatalf("foreign manifest accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
 	}
@@ -43,11 +44,18 @@ func TestRollbackRefusesAManifestOfAnotherEnvironment(t *testing.T) {
 
 func TestDeployRefusesHalfGivenCredentials(t *testing.T) {
 	t.Setenv("BITFLOW_TEST_FAKE_KEY", "AKIDNOTREAL")
-	r := call(t, 10*time.Minute, "deploy", "--environment", "no-such-env", "--sha", "abc1234", "--aws-access-key-id", "env:BITFLOW_TEST_FAKE_KEY")
-	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "--aws-secret-access-key") {
+	r := call(t, 10*time.Minute, "with-aws", "--access-key-id", "env:BITFLOW_TEST_FAKE_KEY", "environment", "--name", "production", "deploy", "--sha", "abc1234")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "secret-access-key") {
 		t.Fatalf("half-given credentials accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
 	}
 	if strings.Contains(r.stdout+r.stderr, "AKIDNOTREAL") {
 		t.Fatal("a secret value appeared in the output")
+	}
+}
+
+func TestEnvironmentCheckDescribesTheFile(t *testing.T) {
+	out := mustSucceed(t, call(t, 10*time.Minute, "environment", "--name", "production", "check"))
+	if !strings.Contains(out, "environment production") || !strings.Contains(out, "migration:") {
+		t.Fatalf("environment check:\n%s", out)
 	}
 }

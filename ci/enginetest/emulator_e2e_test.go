@@ -14,7 +14,7 @@ import (
 // TestDeployPlanRollbackAgainstTheEmulator runs plan, deploy and rollback end
 // to end: the in-repo AWS emulator (cmd/aws-emulator, built here for
 // linux/amd64) runs INSIDE the engine as a Dagger service and is passed to the
-// module as --aws-endpoint; one `dagger` shell session drives the three
+// module as with-aws --endpoint; one `dagger` shell session drives the three
 // functions against that one emulator, so its state carries from call to call.
 func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 	dir := t.TempDir()
@@ -25,12 +25,12 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 	// the service's host inside the engine: rolling exercises the whole path.
 	out, stderr, err := emulatorSession(t, dir, sha,
 		".echo '=== PLAN'",
-		"plan --environment emulator --sha "+sha+" --strategy rolling "+e2eAWSFlags,
+		e2eEnv+" | plan --sha "+sha+" --strategy rolling",
 		".echo '=== END PLAN'",
-		"plan --environment emulator --sha "+sha+" --strategy rolling --json-output "+e2eAWSFlags,
+		e2eEnv+" | plan --sha "+sha+" --strategy rolling --json-output",
 		".echo '=== END JSON'",
-		"deploy --environment emulator --sha "+sha+" --strategy rolling "+e2eAWSFlags+" | export "+deployed,
-		"rollback --environment emulator --manifest $(host | file "+deployed+") "+e2eAWSFlags+" | export "+rolled,
+		e2eEnv+" | deploy --sha "+sha+" --strategy rolling | export "+deployed,
+		e2eEnv+" | rollback --manifest $(host | file "+deployed+") | export "+rolled,
 	)
 	if err != nil {
 		t.Fatalf("dagger shell failed: %v\nstdout:\n%s\nstderr (tail):\n%s", err, lastLines(out, 40), lastLines(stderr, 60))
@@ -127,7 +127,7 @@ func readManifest(t *testing.T, path string) e2eManifest {
 func TestDeployAllowFailureReturnsTheFailedManifest(t *testing.T) {
 	dir := t.TempDir()
 	withFlag, without := filepath.Join(dir, "allowed.json"), filepath.Join(dir, "default.json")
-	deploy := "deploy --environment emulator --sha 0badc0de --strategy rolling " + e2eAWSFlags
+	deploy := e2eEnv + " | deploy --sha 0badc0de --strategy rolling"
 	out, stderr, err := emulatorSession(t, dir, "abc1234",
 		deploy+" --allow-failure | export "+withFlag,
 		".echo '=== DEFAULT'",
@@ -155,7 +155,8 @@ func TestDeployAllowFailureReturnsTheFailedManifest(t *testing.T) {
 // Dummy credentials: the emulator accepts any; they must never be printed.
 const e2eAK, e2eSK = "AKIAENGINETESTFAKE01", "engineTestSecretNeverPrinted0123456789"
 
-const e2eAWSFlags = "--aws-access-key-id env://BITFLOW_E2E_AK --aws-secret-access-key env://BITFLOW_E2E_SK --aws-endpoint $emu"
+// e2eEnv declares the credentials once and opens the emulator environment.
+const e2eEnv = "with-aws --access-key-id env://BITFLOW_E2E_AK --secret-access-key env://BITFLOW_E2E_SK --endpoint $emu | environment --name emulator"
 
 // emulatorSession builds cmd/aws-emulator for linux/amd64, and runs one
 // `dagger` shell session in which $emu is that emulator running inside the
@@ -165,7 +166,7 @@ func emulatorSession(t *testing.T, dir, seedTag string, lines ...string) (stdout
 	cli := daggerCLI(t)
 	root := repoRoot(t)
 	emu := filepath.Join(dir, "aws-emulator")
-	build := exec.Command("go", "build", "-o", emu, "./cmd/aws-emulator")
+	build := exec.Command("go", "build", "-o", emu, "./ci/cmd/aws-emulator")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if out, err := build.CombinedOutput(); err != nil {

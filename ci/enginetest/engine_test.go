@@ -124,3 +124,15 @@ func requireImages(t *testing.T, refs ...string) {
 		t.Skipf("base image(s) %s not pullable by this engine (offline mirror without them): skipping", strings.Join(missing, ", "))
 	}
 }
+
+// runDagger runs `dagger ARGS...` (not `call`) from the repository root and
+// returns its combined output.
+func runDagger(t *testing.T, cli string, timeout time.Duration, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cli, append([]string{"--progress=plain"}, args...)...)
+	cmd.Dir = repoRoot(t)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}

@@ -10,9 +10,28 @@ import (
 
 func TestHelpListsEveryFunction(t *testing.T) {
 	out := mustSucceed(t, call(t, 10*time.Minute, "--help"))
-	for _, fn := range []string{"test-backend", "test-frontend", "audit", "build-backend", "build-frontend", "build", "publish", "ci", "deploy", "rollback", "plan"} {
+	for _, fn := range []string{"test-backend", "test-frontend", "audit", "build-backend", "build-frontend", "build", "publish", "ci", "lock-backend", "with-aws", "with-github", "with-slack", "environment"} {
 		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(fn) + `\s`).MatchString(out) {
 			t.Errorf("dagger call --help does not list %s:\n%s", fn, out)
+		}
+	}
+	env := mustSucceed(t, call(t, 10*time.Minute, "environment", "--name", "production", "--help"))
+	for _, fn := range []string{"plan", "deploy", "rollback", "check", "releases"} {
+		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(fn) + `\s`).MatchString(env) {
+			t.Errorf("dagger call environment --help does not list %s:\n%s", fn, env)
+		}
+	}
+}
+
+func TestCheckListsTheChecks(t *testing.T) {
+	cli := daggerCLI(t)
+	out, err := runDagger(t, cli, 10*time.Minute, "check", "-l")
+	if err != nil {
+		t.Fatalf("dagger check -l: %v\n%s", err, out)
+	}
+	for _, c := range []string{"test-backend", "test-frontend", "audit"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("dagger check -l does not list %s:\n%s", c, out)
 		}
 	}
 }
@@ -138,7 +157,7 @@ func TestPublishValidatesBeforeBuilding(t *testing.T) {
 
 func TestCi(t *testing.T) {
 	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7", "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
-	r := call(t, 90*time.Minute, "ci", "--allow-unreachable-advisories")
+	r := call(t, 90*time.Minute, "ci", "--allow-unreachable-advisories", "report")
 	all := r.stdout + r.stderr
 	if !strings.Contains(all, "test-frontend") || !strings.Contains(all, "build") {
 		t.Fatalf("no ci summary:\n%s", lastLines(all, 40))

@@ -11,8 +11,8 @@ import (
 )
 
 // Summary appends a Markdown report of the run to the GitHub Actions job
-// summary file (the path in GITHUB_STEP_SUMMARY): the outcome, a table of
-// stages with status and duration, the images with their digests, and the
+// summary file (the path in GITHUB_STEP_SUMMARY): the outcome, a Mermaid
+// gantt of the stages, a table of stages with status and duration, the images with their digests, and the
 // service changes.
 type Summary struct {
 	path string
@@ -70,6 +70,7 @@ func SummaryMarkdown(m *manifest.Manifest) string {
 		fmt.Fprintf(&b, "**Failure:** %s\n\n", cell(f))
 	}
 
+	b.WriteString(Gantt(m))
 	b.WriteString("### Stages\n\n| Stage | Status | Duration | Error |\n|---|---|---|---|\n")
 	for _, s := range m.Stages {
 		fmt.Fprintf(&b, "| %s | %s %s | %s | %s |\n", cell(s.Name), stageIcon(s.Status), s.Status, formatDuration(s.Duration()), cell(s.Error))

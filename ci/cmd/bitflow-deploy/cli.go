@@ -126,17 +126,7 @@ func (c *common) check(args []string) int {
 		fmt.Fprintln(c.errOut, err)
 		return exitUsage
 	}
-	fmt.Fprintf(c.out, "%s: ok — environment %s, region %s, account %s, cluster %s, strategy %s\n",
-		env.File, env.Name, env.Region, env.AccountID, env.Cluster, env.Strategy)
-	for _, s := range env.Services {
-		fmt.Fprintf(c.out, "  %s service %s: %d container(s)\n", s.Role, s.Name, len(s.Containers))
-	}
-	if env.Migration.Disabled {
-		fmt.Fprintln(c.out, "  migration: disabled")
-	} else {
-		fmt.Fprintf(c.out, "  migration: %s (container %s): %s\n", env.Migration.TaskDefinition, env.Migration.Container, strings.Join(env.Migration.Command, " "))
-	}
-	fmt.Fprintf(c.out, "  timeouts: deploy %s, migration %s, poll %s\n", env.Timeouts.Deploy, env.Timeouts.Migration, env.Timeouts.Poll)
+	fmt.Fprint(c.out, env.Describe())
 	return exitOK
 }
 

@@ -117,16 +117,44 @@ func SecretProblems(w *Workflow) []string {
 	return out
 }
 
-// UnpinnedActions lists uses: references that do not name a version tag or
-// a commit (a branch such as @main can change under the deploy).
+// pinnedRef is a full commit sha: the only reference a tag move or a
+// compromised action repository cannot change under the deploy.
+var pinnedRef = regexp.MustCompile(`@[0-9a-f]{40}$`)
+
+// UnpinnedActions lists third-party uses: references that are not a full
+// commit sha. A tag (@v4, @v4.1.0) or a branch (@main) can be moved to other
+// code by whoever controls the action's repository.
 func UnpinnedActions(w *Workflow) []string {
-	pinned := regexp.MustCompile(`@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$`)
 	var out []string
 	for _, jobName := range sortedKeys(w.Jobs) {
-		for _, st := range w.Jobs[jobName].Steps {
-			if st.Uses != "" && !strings.HasPrefix(st.Uses, "./") && !pinned.MatchString(st.Uses) {
-				out = append(out, fmt.Sprintf("job %s: %s is not pinned to a version tag or commit", jobName, st.Uses))
+		job := w.Jobs[jobName]
+		refs := []string{job.Uses}
+		for _, st := range job.Steps {
+			refs = append(refs, st.Uses)
+		}
+		for _, uses := range refs {
+			if uses != "" && !strings.HasPrefix(uses, "./") && !pinnedRef.MatchString(uses) {
+				out = append(out, fmt.Sprintf("job %s: %s is not pinned to a full commit sha", jobName, uses))
 			}
+		}
+	}
+	return out
+}
+
+// pinLine is a uses: line pinned by sha; versionComment is the "# vX.Y.Z"
+// that must follow it so people (and Dependabot) can read the version.
+var (
+	pinLine        = regexp.MustCompile(`^\s*(-\s*)?uses:\s*[^\s#]+@[0-9a-f]{40}\b(.*)$`)
+	versionComment = regexp.MustCompile(`#\s*v\d+\.\d+\.\d+\s*$`)
+)
+
+// PinsWithoutVersion lists the lines of a workflow file whose sha-pinned
+// uses: has no "# vX.Y.Z" comment naming the release the sha is.
+func PinsWithoutVersion(src []byte) []string {
+	var out []string
+	for i, line := range strings.Split(string(src), "\n") {
+		if m := pinLine.FindStringSubmatch(line); m != nil && !versionComment.MatchString(m[2]) {
+			out = append(out, fmt.Sprintf("line %d: %s: add the release as a comment (# vX.Y.Z)", i+1, strings.TrimSpace(line)))
 		}
 	}
 	return out

@@ -176,9 +176,9 @@ func TestDeployJobOIDCConcurrencyEnvironment(t *testing.T) {
 		t.Fatal("no step runs the dagger deploy call")
 	}
 	for _, want := range []string{
-		"--aws-access-key-id env:AWS_ACCESS_KEY_ID", "--aws-secret-access-key env:AWS_SECRET_ACCESS_KEY",
-		"--aws-session-token env:AWS_SESSION_TOKEN", "--github-token env:GITHUB_TOKEN",
-		"--slack-webhook env:SLACK_WEBHOOK_URL", "--environment \"$ENVIRONMENT\"", "--sha \"$GITHUB_SHA\"",
+		"args=(with-aws", "--access-key-id env:AWS_ACCESS_KEY_ID", "--secret-access-key env:AWS_SECRET_ACCESS_KEY",
+		"--session-token env:AWS_SESSION_TOKEN", "with-github --token env:GITHUB_TOKEN",
+		"with-slack --webhook env:SLACK_WEBHOOK_URL", "environment --name \"$ENVIRONMENT\" deploy", "--sha \"$GITHUB_SHA\"",
 		"--strategy \"$STRATEGY\"", "--apps \"$APPS\" --previous-sha \"$PREVIOUS_SHA\"", "--dry-run", "--allow-failure", "export --path manifest.json",
 	} {
 		if !strings.Contains(deploy.Run, want) {
@@ -227,6 +227,31 @@ func TestNoSecretEchoedAndActionsPinned(t *testing.T) {
 		for _, problem := range append(SecretProblems(w), UnpinnedActions(w)...) {
 			t.Errorf("%s: %s", p, problem)
 		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, problem := range PinsWithoutVersion(src) {
+			t.Errorf("%s: %s", p, problem)
+		}
+	}
+}
+
+// TestPinRulesCatchTagsAndMissingVersions proves a major-version tag counts
+// as unpinned and a sha pin needs its version comment.
+func TestPinRulesCatchTagsAndMissingVersions(t *testing.T) {
+	sha := strings.Repeat("a", 40)
+	w := &Workflow{Jobs: map[string]Job{"x": {Steps: []Step{
+		{Uses: "actions/checkout@v6"}, {Uses: "actions/checkout@v6.1.0"}, {Uses: "actions/checkout@" + sha}, {Uses: "./local"},
+	}}}}
+	got := UnpinnedActions(w)
+	if len(got) != 2 || !strings.Contains(got[0], "actions/checkout@v6 is not pinned") || !strings.Contains(got[1], "@v6.1.0 is not pinned") {
+		t.Errorf("UnpinnedActions = %q", got)
+	}
+	src := "steps:\n  - uses: a/b@" + sha + " # v1.2.3\n  - uses: a/c@" + sha + "\n    with:\n      x: 1\n  - uses: a/d@" + sha + " # main\n"
+	bad := PinsWithoutVersion([]byte(src))
+	if len(bad) != 2 || !strings.HasPrefix(bad[0], "line 3:") || !strings.HasPrefix(bad[1], "line 6:") {
+		t.Errorf("PinsWithoutVersion = %q", bad)
 	}
 }
 
@@ -254,6 +279,7 @@ func TestSecretRulesCatchLeaks(t *testing.T) {
 		"step 3 (trace) line 1: shell tracing",
 		"step 4 (with): input token passes a secret",
 		"some/action@main is not pinned",
+		"some/action@v1 is not pinned",
 		"step 7 (third-party token): input github-token passes a secret to action someone/download@v2",
 	} {
 		if !strings.Contains(got, want) {
@@ -341,11 +367,14 @@ func TestRollbackWorkflow(t *testing.T) {
 		t.Fatalf("no rollback job: %v", sortedKeys(w.Jobs))
 	}
 	deployJob := load(t, deployPath).Jobs["deploy"]
+	// GitHub keeps one pending run per concurrency group and cancels the older
+	// one: a rollback waiting in the deploy's group would be cancelled by the
+	// next push to main. It has a per-environment group of its own.
 	if job.Concurrency == nil || deployJob.Concurrency == nil ||
-		!strings.HasPrefix(job.Concurrency.Group, "deploy-${{ inputs.environment") ||
-		!strings.HasPrefix(deployJob.Concurrency.Group, "deploy-${{ inputs.environment") ||
+		!strings.HasPrefix(job.Concurrency.Group, "rollback-${{ inputs.environment") ||
+		job.Concurrency.Group == deployJob.Concurrency.Group ||
 		job.Concurrency.CancelInProgress != false {
-		t.Errorf("rollback must share the deploy's per-environment concurrency group without cancelling: rollback %+v, deploy %+v", job.Concurrency, deployJob.Concurrency)
+		t.Errorf("rollback needs its own per-environment concurrency group, never cancelled: rollback %+v, deploy %+v", job.Concurrency, deployJob.Concurrency)
 	}
 	wantPerms := map[string]string{"id-token": "write", "contents": "read", "actions": "read", "deployments": "write", "statuses": "write"}
 	if fmt.Sprint(job.Permissions) != fmt.Sprint(wantPerms) {
@@ -363,7 +392,7 @@ func TestRollbackWorkflow(t *testing.T) {
 	if call == nil {
 		t.Fatal("no step runs dagger call rollback")
 	}
-	for _, want := range []string{"rollback", "--manifest ./release/manifest.json", "--allow-failure", "--aws-session-token env:AWS_SESSION_TOKEN", "export --path rollback-manifest.json"} {
+	for _, want := range []string{"environment --name \"$ENVIRONMENT\" rollback", "--manifest ./release/manifest.json", "--allow-failure", "--session-token env:AWS_SESSION_TOKEN", "export --path rollback-manifest.json"} {
 		if !strings.Contains(call.Run, want) {
 			t.Errorf("rollback call lacks %q", want)
 		}
@@ -372,6 +401,29 @@ func TestRollbackWorkflow(t *testing.T) {
 	for i, st := range job.Steps {
 		if strings.Contains(st.Run, "dagger ") && (install < 0 || i < install || i < credentials) {
 			t.Errorf("step %d (%s) calls dagger before the pinned CLI is installed and AWS credentials are configured", i+1, st.Name)
+		}
+	}
+}
+
+// TestSummaryAndOutcomeRunThroughTheModule: the job summary and the outcome
+// check are `dagger call summary|outcome`, the code path a laptop runs, not a
+// separate `go run` outside Dagger.
+func TestSummaryAndOutcomeRunThroughTheModule(t *testing.T) {
+	for _, p := range []string{deployPath, rollbackPath} {
+		for name, job := range load(t, p).Jobs {
+			for _, st := range job.Steps {
+				if strings.Contains(st.Run, "go run") {
+					t.Errorf("%s job %s step %q runs `go run`; call the module instead", p, name, st.Name)
+				}
+			}
+			if len(job.Steps) == 0 {
+				continue
+			}
+			for _, want := range []string{"call summary --manifest", "call outcome --manifest"} {
+				if findRun(job, want) == nil {
+					t.Errorf("%s job %s: no step runs dagger %s", p, name, want)
+				}
+			}
 		}
 	}
 }

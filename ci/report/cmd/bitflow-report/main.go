@@ -92,11 +92,12 @@ func outcome(path string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bitflow-report: %s: %v\n", path, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s %s: %s\n", m.Environment, m.GitSHA, m.Outcome)
-	if m.Outcome == manifest.OutcomeSucceeded {
+	line, err := report.Outcome(m)
+	fmt.Fprintln(stdout, line)
+	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "deploy did not succeed: outcome %s, stage %q: %s\n", m.Outcome, m.FailedStage, m.FailureReason)
+	fmt.Fprintln(stderr, err)
 	return 1
 }
 

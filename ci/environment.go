@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/bitflow-lms/pipeline/ci/ecr"
+)
+
+// Environment is one deploy target (ci/environments/NAME.yaml) with the
+// credentials and reporters chained before it: plan, deploy, rollback,
+// check and releases act on it.
+type Environment struct {
+	// Name of the environment: ci/environments/NAME.yaml.
+	Name string
+	// The pipeline this environment was opened from (its source, AWS and reporters).
+	// +private
+	Pipeline *Bitflow
+}
+
+// Environment opens a deploy environment by name; chain plan, deploy, rollback, check or releases.
+//
+// Reads and validates ci/environments/NAME.yaml from the source now, so a
+// typo fails here with the file's problems listed, before any AWS call. AWS
+// credentials come from with-aws earlier in the chain, the reporters from
+// with-github and with-slack.
+//
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production plan --sha $SHA
+func (m *Bitflow) Environment(ctx context.Context,
+	// Environment name: reads ci/environments/NAME.yaml (e.g. production, staging).
+	name string,
+) (*Environment, error) {
+	if _, err := m.loadEnvironment(ctx, name); err != nil {
+		return nil, err
+	}
+	return &Environment{Name: name, Pipeline: m}, nil
+}
+
+// Check validates the environment file and describes it; no AWS call.
+//
+// Prints the region, account, cluster, strategy, each service with its
+// containers, the migration task and the timeouts, as the deploy brain reads
+// them (defaults applied). Fails listing every problem of an invalid file.
+//
+// Example: dagger call environment --name production check
+func (e *Environment) Check(ctx context.Context) (string, error) {
+	env, err := e.Pipeline.loadEnvironment(ctx, e.Name)
+	if err != nil {
+		return "", err
+	}
+	return env.Describe(), nil
+}
+
+// Releases lists the releases in the environment's registry, newest first.
+//
+// Reads every app's ECR repository (read-only DescribeImages) and prints,
+// per image tag, when the backend image was pushed and how many of the
+// environment's apps have that tag: a release is deployable when all of
+// them do. Needs with-aws.
+//
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production releases
+// +cache="never"
+func (e *Environment) Releases(ctx context.Context,
+	// Show at most this many releases.
+	// +optional
+	// +default=20
+	limit int,
+) (string, error) {
+	t, err := e.Pipeline.setup(ctx, e.Name, e.Pipeline.aws(), nil, nil)
+	defer t.Close()
+	if err != nil {
+		return "", err
+	}
+	apps := t.Env.AppsDeployed()
+	repos := make([]string, len(apps))
+	for i, a := range apps {
+		repos[i] = t.Env.Repository(a)
+	}
+	list, err := ecr.Releases(ctx, awsecr.NewFromConfig(t.AWS), repos)
+	if err != nil {
+		return "", fmt.Errorf("releases of %s: %w", e.Name, err)
+	}
+	if limit > 0 && len(list) > limit {
+		list = list[:limit]
+	}
+	var b strings.Builder
+	ecr.WriteReleases(&b, list, len(repos))
+	return b.String(), nil
+}

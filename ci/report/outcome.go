@@ -1,0 +1,18 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+)
+
+// Outcome is the one-line outcome of a run ("ENV SHA: OUTCOME") and an
+// error unless the run succeeded: the rule that fails a CI job after a
+// deploy or rollback exported its manifest with --allow-failure.
+func Outcome(m *manifest.Manifest) (string, error) {
+	line := fmt.Sprintf("%s %s: %s", m.Environment, m.GitSHA, m.Outcome)
+	if m.Outcome == manifest.OutcomeSucceeded {
+		return line, nil
+	}
+	return line, fmt.Errorf("deploy did not succeed: outcome %s, stage %q: %s", m.Outcome, m.FailedStage, m.FailureReason)
+}
