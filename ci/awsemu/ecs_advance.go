@@ -33,6 +33,8 @@ func (s *ecsState) advance(now time.Time) {
 				svc := c.services[name]
 				at := svc.completeDue()
 				consider(at, func() { s.complete(svc, at) })
+				nAt := s.nativeNextAt(svc, floor)
+				consider(nAt, func() { s.nativeTick(svc, nAt) })
 				if p := svc.primary(); p != nil && !p.launchAfter.IsZero() {
 					at := p.launchAfter
 					consider(at, func() { p.launchAfter = time.Time{}; s.reconcile(svc, at) })

@@ -46,7 +46,7 @@ func elbWatched(t *ecsTask) bool {
 func (s *ecsState) elbTimes(t *ecsTask, rules *elbRules, floor time.Time) (healthyAt, failAt time.Time, failLB types.LoadBalancer, failRule tgHealthRule) {
 	var healthy, unhealthy time.Time
 	never := false
-	for _, lb := range t.service.lbs {
+	for _, lb := range s.taskLoadBalancers(t) {
 		r := rules.rule(deref(lb.TargetGroupArn))
 		h, u := r.window(t.startedAt, s.e.timing.TargetHealthy)
 		if h.IsZero() {

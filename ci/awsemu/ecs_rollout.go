@@ -126,7 +126,7 @@ func (s *ecsState) deploymentTasks(d *ecsDeployment) []*ecsTask {
 // nothing more.
 func (s *ecsState) reconcile(svc *ecsService, at time.Time) {
 	d := svc.primary()
-	if d == nil || svc.status != "ACTIVE" {
+	if d == nil || svc.status != "ACTIVE" || s.nativeReconcile(svc, at) {
 		return
 	}
 	maxTotal, minHealthy := rollingBounds(d.desired, svc.depConf)
@@ -178,16 +178,7 @@ func (s *ecsState) reconcile(svc *ecsService, at time.Time) {
 	if d.rolloutState != types.DeploymentRolloutStateFailed && !at.Before(d.launchAfter) {
 		n := min(int(d.desired)-len(newAlive), maxTotal-(len(newAlive)+len(oldAlive)-len(stop)))
 		if n > 0 {
-			var ids []string
-			for i := 0; i < n; i++ {
-				t := s.launchTask(svc.cluster, d.td, d.launch, at)
-				t.service, t.deployment = svc, d
-				d.tasks = append(d.tasks, t)
-				t.group, t.startedBy = "service:"+svc.name, d.id
-				t.plan = taskPlan{crashes: d.crash != "", exitCode: 1, lbService: len(svc.lbs) > 0}
-				ids = append(ids, "(task "+t.id+")")
-			}
-			s.serviceEvent(svc, at, fmt.Sprintf("has started %d tasks: %s.", n, strings.Join(ids, " ")))
+			s.launchFor(svc, d, n, at)
 		}
 	}
 	// Older deployments' desired counts follow their draining.
@@ -198,6 +189,20 @@ func (s *ecsState) reconcile(svc *ecsService, at time.Time) {
 	if len(newHealthy) >= int(d.desired) && d.readyAt.IsZero() && d.rolloutState == types.DeploymentRolloutStateInProgress {
 		d.readyAt = at
 	}
+}
+
+// launchFor has the scheduler start n tasks of deployment d.
+func (s *ecsState) launchFor(svc *ecsService, d *ecsDeployment, n int, at time.Time) {
+	var ids []string
+	for i := 0; i < n; i++ {
+		t := s.launchTask(svc.cluster, d.td, d.launch, at)
+		t.service, t.deployment = svc, d
+		d.tasks = append(d.tasks, t)
+		t.group, t.startedBy = "service:"+svc.name, d.id
+		t.plan = taskPlan{crashes: d.crash != "", exitCode: 1, lbService: len(svc.lbs) > 0}
+		ids = append(ids, "(task "+t.id+")")
+	}
+	s.serviceEvent(svc, at, fmt.Sprintf("has started %d tasks: %s.", n, strings.Join(ids, " ")))
 }
 
 // rollingBounds are the most tasks a rolling deployment may run (maximumPercent,
@@ -290,6 +295,9 @@ func (s *ecsState) countFailure(t *ecsTask, at time.Time) {
 	d.updatedAt = at
 	if delay := throttleDelay(s.e.timing.TaskStart, d.failedTasks); delay > 0 {
 		d.launchAfter = at.Add(delay)
+	}
+	if s.nativeTaskFailed(svc, d, at) {
+		return
 	}
 	if d != svc.primary() || d.rolloutState != types.DeploymentRolloutStateInProgress {
 		return

@@ -164,6 +164,9 @@ func (s *ecsState) createService(in *ecs.CreateServiceInput) (any, error) {
 	if svc.depConf.Strategy == "" {
 		svc.depConf.Strategy = types.DeploymentStrategyRolling
 	}
+	if err := s.validateNative(svc.depConf, svc.lbs); err != nil {
+		return nil, err
+	}
 	if _, ok := c.services[name]; !ok {
 		c.svcOrder = append(c.svcOrder, name)
 	}
@@ -247,8 +250,8 @@ func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
 	if err := validateGrace(grace, lbs); err != nil {
 		return nil, err
 	}
-	svc.grace = grace
 	now := s.e.Now()
+	depConf := svc.depConf
 	if in.DeploymentConfiguration != nil {
 		dc := *in.DeploymentConfiguration
 		if dc.MaximumPercent == nil {
@@ -263,15 +266,21 @@ func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
 		if dc.Strategy == "" {
 			dc.Strategy = svc.depConf.Strategy
 		}
-		svc.depConf = &dc
+		depConf = &dc
 	}
+	if err := s.validateNative(depConf, lbs); err != nil {
+		return nil, err
+	}
+	svc.grace, svc.depConf = grace, depConf
 	svc.launch, svc.lbs = l, lbs
 	if in.DesiredCount != nil {
 		svc.desired = *in.DesiredCount
 	}
 	if in.TaskDefinition != nil && td != svc.td || in.ForceNewDeployment || changed {
 		svc.td = td
-		s.startDeployment(svc, now, nil)
+		if !s.startNative(svc, now) {
+			s.startDeployment(svc, now, nil)
+		}
 	} else if p := svc.primary(); p != nil {
 		p.desired = svc.desired
 		p.updatedAt = now

@@ -19,6 +19,7 @@ type ecsState struct {
 	clusters map[string]*ecsCluster // by name
 	families map[string][]*ecsTaskDef
 	faults   ecsFaults
+	native   *nativeState
 	ipSeq    int
 	eniSeq   int
 	// advancedTo is the instant state was last advanced to: effects of
@@ -50,13 +51,14 @@ type ecsTaskDef struct {
 }
 
 func newECS(e *Emulator) *ecsState {
-	s := &ecsState{e: e, clusters: map[string]*ecsCluster{}, families: map[string][]*ecsTaskDef{}}
+	s := &ecsState{e: e, clusters: map[string]*ecsCluster{}, families: map[string][]*ecsTaskDef{}, native: newNativeState()}
 	s.faults.init()
 	e.onAdvance(s.advance)
 	s.registerClusterOps()
 	s.registerTaskDefOps()
 	s.registerServiceOps()
 	s.registerTaskOps()
+	s.registerNativeOps()
 	s.registerFaultControls()
 	return s
 }

@@ -59,7 +59,7 @@ func (t Timing) withDefaults() Timing {
 // Call is one API request the emulator answered, for assertions such as
 // "no mutating call was made".
 type Call struct {
-	Service  string // ecs, ecr, logs, elbv2, sts, s3
+	Service  string // ecs, ecr, logs, elbv2, sts, s3, cloudwatch
 	Action   string // e.g. UpdateService
 	Mutating bool
 	Time     time.Time
@@ -87,6 +87,7 @@ type Emulator struct {
 	throttles map[string]int // "service.Action" or "*.Action" -> calls still to throttle
 	jsonOps   map[string]jsonOp
 	queryOps  map[string]queryOp
+	cborOps   map[string]cborOp
 	advancers []func(now time.Time)
 	controls  map[string]http.HandlerFunc
 	onCall    func(Call)
@@ -96,6 +97,8 @@ type Emulator struct {
 	logs  *logsState
 	elbv2 *elbv2State
 	s3    *s3State
+
+	cloudwatch *cloudwatchState
 }
 
 // New returns an emulator with empty state.
@@ -119,12 +122,14 @@ func New(opts Options) *Emulator {
 		throttles: map[string]int{},
 		jsonOps:   map[string]jsonOp{},
 		queryOps:  map[string]queryOp{},
+		cborOps:   map[string]cborOp{},
 	}
 	e.ecs = newECS(e)
 	e.ecr = newECR(e)
 	e.logs = newLogs(e)
 	e.elbv2 = newELBv2(e)
 	e.s3 = newS3(e)
+	e.cloudwatch = newCloudWatch(e)
 	registerSTS(e)
 	return e
 }
@@ -143,6 +148,9 @@ func (e *Emulator) onJSON(service, action string, op jsonOp) { e.jsonOps[service
 
 // onQuery registers a Query-protocol action for service (elbv2, sts).
 func (e *Emulator) onQuery(service, action string, op queryOp) { e.queryOps[service+"."+action] = op }
+
+// onCBOR registers a Smithy RPC v2 CBOR action for service (cloudwatch).
+func (e *Emulator) onCBOR(service, action string, op cborOp) { e.cborOps[service+"."+action] = op }
 
 // onControl registers an emulator endpoint (not an AWS API) at
 // /_emulator/<path>, e.g. fault injection for the server command or an app
@@ -264,6 +272,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if signingService(r) == "s3" {
 		e.serveS3(w, r)
+		return
+	}
+	if isCBOR(r) {
+		e.serveCBOR(w, r)
 		return
 	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {

@@ -1,0 +1,177 @@
+package awsemu
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	smithy "github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/encoding/cbor"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/aws/smithy-go/transport/http/protocol/rpcv2"
+)
+
+// CloudWatch speaks Smithy RPC v2 CBOR in the pinned SDK (botocore's model
+// lists smithy-rpc-v2-cbor first, awsQueryCompatible): POST
+// /service/GraniteServiceVersion20100801/operation/<Action> with a CBOR
+// body. Outputs are encoded with the SDK's own CBOR codec (as the JSON
+// services use the SDK's JSON codec); inputs, which the SDK can only
+// serialize, are decoded from CBOR into the SDK's input structs.
+
+const cborPathPrefix = "/service/GraniteServiceVersion20100801/operation/"
+
+// cborOp handles one RPC v2 CBOR action.
+type cborOp func(body []byte) (smithy.Serializable, error)
+
+var wireCBOR = rpcv2.NewCBOR(cwschemas.GraniteServiceVersion20100801)
+
+// isCBOR tells an RPC v2 CBOR request by its path.
+func isCBOR(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, cborPathPrefix) }
+
+func (e *Emulator) serveCBOR(w http.ResponseWriter, r *http.Request) {
+	action := strings.TrimPrefix(r.URL.Path, cborPathPrefix)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeCBORError(w, clientError("SerializationException", "reading body: %v", err))
+		return
+	}
+	op := e.cborOps["cloudwatch."+action]
+	out, err := e.dispatch("cloudwatch", action, func() (any, error) {
+		if op == nil {
+			return nil, clientError("InvalidAction", "%s is not implemented by this emulator", action)
+		}
+		return op(body)
+	})
+	if err != nil {
+		writeCBORError(w, err)
+		return
+	}
+	b, err := cborOut(out.(smithy.Serializable))
+	if err != nil {
+		writeCBORError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/cbor")
+	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+	w.Header().Set("X-Amzn-RequestId", requestID())
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+// cborOut encodes an SDK output shape with the SDK's CBOR codec.
+func cborOut(v smithy.Serializable) ([]byte, error) {
+	schema := cwschemas.GraniteServiceVersion20100801.Schema
+	req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
+	op := smithy.NewOperationSchema(schema, schema, nil)
+	if err := wireCBOR.SerializeRequest(context.Background(), op, v, req); err != nil {
+		return nil, fmt.Errorf("encoding %T: %w", v, err)
+	}
+	if req.GetStream() == nil {
+		return cbor.Encode(cbor.Map{}), nil
+	}
+	return io.ReadAll(req.GetStream())
+}
+
+// decodeCBOR decodes a CBOR request body into an SDK input struct: the CBOR
+// value becomes JSON (timestamps, CBOR tag 1, as RFC 3339) that
+// encoding/json matches to the struct's field names.
+func decodeCBOR(body []byte, v any) error {
+	if len(body) == 0 {
+		return nil
+	}
+	val, err := cbor.Decode(body)
+	if err != nil {
+		return clientError("SerializationException", "decoding CBOR: %v", err)
+	}
+	j, err := json.Marshal(cborPlain(val))
+	if err != nil {
+		return clientError("SerializationException", "decoding CBOR: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(j))
+	if err := dec.Decode(v); err != nil {
+		return clientError("SerializationException", "decoding CBOR: %v", err)
+	}
+	return nil
+}
+
+// cborPlain turns a CBOR value into plain Go values for encoding/json.
+func cborPlain(v cbor.Value) any {
+	switch x := v.(type) {
+	case cbor.Map:
+		m := map[string]any{}
+		for k, e := range x {
+			m[k] = cborPlain(e)
+		}
+		return m
+	case cbor.List:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = cborPlain(e)
+		}
+		return l
+	case cbor.String:
+		return string(x)
+	case cbor.Uint:
+		return uint64(x)
+	case cbor.NegInt:
+		return -int64(x)
+	case cbor.Float32:
+		return float64(x)
+	case cbor.Float64:
+		return float64(x)
+	case cbor.Bool:
+		return bool(x)
+	case *cbor.Tag:
+		if x.ID == 1 { // epoch-seconds timestamp
+			secs, _ := cborPlain(x.Value).(float64)
+			if u, ok := cborPlain(x.Value).(uint64); ok {
+				secs = float64(u)
+			}
+			whole, frac := math.Modf(secs)
+			return time.Unix(int64(whole), int64(frac*1e9)).UTC().Format(time.RFC3339Nano)
+		}
+		return cborPlain(x.Value)
+	case cbor.Slice:
+		return []byte(x)
+	}
+	return nil
+}
+
+// writeCBORError answers an RPC v2 CBOR error: a CBOR map with __type and
+// message, and (awsQueryCompatible) the query error code in
+// X-Amzn-Query-Error.
+func writeCBORError(w http.ResponseWriter, err error) {
+	ae, ok := err.(*APIError)
+	if !ok {
+		ae = &APIError{Status: http.StatusInternalServerError, Code: "InternalServiceError", Message: err.Error()}
+	}
+	b := cbor.Encode(cbor.Map{"__type": cbor.String(cwErrorShape(ae.Code)), "message": cbor.String(ae.Message)})
+	fault := "Receiver"
+	if ae.Sender {
+		fault = "Sender"
+	}
+	w.Header().Set("Content-Type", "application/cbor")
+	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+	w.Header().Set("X-Amzn-RequestId", requestID())
+	w.Header().Set("X-Amzn-Query-Error", ae.Code+";"+fault)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(ae.Status)
+	_, _ = w.Write(b)
+}
+
+// cwErrorShape is the model's shape name of a CloudWatch error code.
+func cwErrorShape(code string) string {
+	switch code {
+	case "InvalidParameterValue", "MissingParameter", "InvalidParameterCombination":
+		return code + "Exception"
+	}
+	return code
+}
