@@ -12,8 +12,10 @@ import (
 	"time"
 )
 
-// SchemaVersion is bumped when the JSON shape changes incompatibly.
-const SchemaVersion = 1
+// SchemaVersion is bumped when the JSON shape changes. Version 2 added who
+// started the run (startedBy, runUrl), what it replaced or undoes, and the
+// commit time; version 1 manifests are still read.
+const SchemaVersion = 2
 
 // Outcome is the final state of a deploy.
 type Outcome string
@@ -110,7 +112,21 @@ type Manifest struct {
 	EnvironmentURL string          `json:"environmentUrl,omitempty"`
 	StartedAt      time.Time       `json:"startedAt"`
 	FinishedAt     time.Time       `json:"finishedAt,omitempty"`
+	// StartedBy is who or what started the run: user@host or the CI run URL.
+	StartedBy string `json:"startedBy,omitempty"`
+	// RunURL is the CI run, if the run was started by CI.
+	RunURL string `json:"runUrl,omitempty"`
+	// Replaces is the ID of the release that was live when this one started
+	// (the newest succeeded release in the ledger).
+	Replaces string `json:"replaces,omitempty"`
+	// Undoes is, for a rollback, the ID of the release it undid.
+	Undoes string `json:"undoes,omitempty"`
+	// CommitTime is when GitSHA was committed, if known (for lead time).
+	CommitTime *time.Time `json:"commitTime,omitempty"`
 }
+
+// IsRollback is true for the record of a rollback run.
+func (m *Manifest) IsRollback() bool { return m.Undoes != "" || m.Strategy == "rollback" }
 
 // Migration records the one-off migration task.
 type Migration struct {
@@ -159,8 +175,8 @@ func Parse(b []byte) (*Manifest, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("release manifest: %w", err)
 	}
-	if m.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("release manifest: schemaVersion %d, this toolkit reads %d", m.SchemaVersion, SchemaVersion)
+	if m.SchemaVersion < 1 || m.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("release manifest: schemaVersion %d, this toolkit reads 1 to %d", m.SchemaVersion, SchemaVersion)
 	}
 	return &m, nil
 }
