@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/bitflow-lms/pipeline/ci/internal/sdktransport"
 )
 
 // Server is an Emulator listening on 127.0.0.1.
@@ -39,11 +40,13 @@ func Serve(addr string, e *Emulator) (*Server, error) {
 func (s *Server) Close() error { return s.srv.Shutdown(context.Background()) }
 
 // AWSConfig returns an aws.Config whose clients talk to this emulator with
-// static test credentials. Retry behaviour is the SDK's default (standard
-// retryer with backoff), so throttling faults are survived as against AWS.
+// static test credentials, over sdktransport's HTTP client (as the deploy
+// brain's). Retry behaviour is the SDK's default (standard retryer with
+// backoff), so throttling faults are survived as against AWS.
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:       s.region,
+		HTTPClient:   sdktransport.Client(),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "emulator-secret", ""),
 		BaseEndpoint: aws.String(s.URL),
 	}

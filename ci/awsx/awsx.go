@@ -1,7 +1,8 @@
 // Package awsx builds the aws.Config every deploy-brain client uses: region,
 // credentials (default chain, static keys, session token, web identity for
 // OIDC in CI), an optional BaseEndpoint override (the in-repo emulator), and
-// the SDK's standard retryer tuned for throttling.
+// the SDK's standard retryer tuned for throttling, over sdktransport's HTTP
+// client.
 package awsx
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/bitflow-lms/pipeline/ci/internal/sdktransport"
 )
 
 // Retry defaults: ECS and ECR throttle per account and action; a deploy that
@@ -88,6 +90,7 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("aws config: %w", err)
 	}
+	cfg.HTTPClient = sdktransport.Wrap(cfg.HTTPClient)
 	if opts.Endpoint != "" {
 		cfg.BaseEndpoint = aws.String(opts.Endpoint)
 	}
