@@ -1,8 +1,9 @@
 package awsemu
 
 import (
-	"sync"
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
 // Clock tells the emulator what time it is. State (task lifecycles, rollouts,
@@ -12,31 +13,12 @@ type Clock interface {
 }
 
 // RealClock is wall-clock time.
-type RealClock struct{}
+type RealClock = clock.Real
 
-// Now returns time.Now().
-func (RealClock) Now() time.Time { return time.Now() }
-
-// ManualClock only moves when Advance or Set is called; tests use it to step
-// through lifecycles deterministically.
-type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// ManualClock only moves when Advance (or Sleep) is called; tests use it to
+// step through lifecycles deterministically, and hand the same clock to the
+// deploy brain so that its waits move the emulated world instead of waiting.
+type ManualClock = clock.Manual
 
 // NewManualClock starts a manual clock at t.
-func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t} }
-
-// Now returns the clock's current time.
-func (c *ManualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *ManualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func NewManualClock(t time.Time) *ManualClock { return clock.NewManual(t) }

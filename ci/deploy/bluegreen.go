@@ -231,11 +231,11 @@ func (s *Colours) bakeRun(ctx context.Context, run *Run, desired int32, pct int)
 		checks = append(checks, traffic.TargetCheck(run.ELB, s.live.TargetGroupArn, 1))
 	}
 	for _, u := range run.Env.Health.URLs {
-		checks = append(checks, traffic.HTTPCheck{URL: u, Status: bg.HealthCheck.Status, Timeout: defaultProbeTiming}.Check())
+		checks = append(checks, traffic.HTTPCheck{Clock: run.clock, URL: u, Status: bg.HealthCheck.Status, Timeout: defaultProbeTiming}.Check())
 	}
 	interval := bg.HealthCheck.Interval.Duration
 	run.Printf("    baking %s at %d%% for %s (%d checks every %s)", s.idle.Name, pct, s.bake, len(checks), interval)
-	return traffic.Bake{Duration: s.bake, Interval: interval, Checks: checks, Out: run.Out}
+	return traffic.Bake{Clock: run.clock, Duration: s.bake, Interval: interval, Checks: checks, Out: run.Out}
 }
 
 // switchBack returns all traffic to the old colour after cause (a failure

@@ -40,8 +40,8 @@ type bgFixture struct {
 
 func newBGFixture(t testing.TB, strategy string, timing awsemu.Timing) *bgFixture {
 	t.Helper()
-	srv := emutest.Start(t, awsemu.Options{Timing: timing})
-	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, 2*time.Second)
+	srv, clk := emutest.StartManual(t, awsemu.Options{Timing: timing})
+	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, testMaxBackoff)
 	ctx := context.Background()
 	_, alb, err := seed.BlueGreen(ctx, cfg, seed.BlueGreenOptions{Options: seed.Options{ImageTag: oldSHA}})
 	if err != nil {
@@ -68,7 +68,7 @@ func newBGFixture(t testing.TB, strategy string, timing awsemu.Timing) *bgFixtur
 	if err := env.Validate(); err != nil {
 		t.Fatalf("fixture environment: %v", err)
 	}
-	f := &fixture{srv: srv, cfg: cfg, env: env, out: &syncBuf{}, digests: map[string]string{}, rep: &fakeReporter{}, dir: t.TempDir()}
+	f := &fixture{srv: srv, clock: clk, cfg: cfg, env: env, out: &syncBuf{}, digests: map[string]string{}, rep: &fakeReporter{}, dir: t.TempDir()}
 	client := awsecr.NewFromConfig(cfg)
 	for _, app := range env.AppsDeployed() {
 		d, err := seed.PushImage(ctx, client, env.Repository(app), newSHA)
@@ -87,7 +87,7 @@ func newBGFixture(t testing.TB, strategy string, timing awsemu.Timing) *bgFixtur
 // waitStable waits until a service's rollout is complete (the seed leaves it IN_PROGRESS).
 func (b *bgFixture) waitStable(t testing.TB, services ...string) {
 	t.Helper()
-	if _, err := ecsWait(b.ecs, b.env.Cluster, services); err != nil {
+	if _, err := ecsWait(b.ecs, b.clock, b.env.Cluster, services); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -124,8 +124,8 @@ func (b *bgFixture) productionChanges() []awsemu.TrafficChange {
 	return out
 }
 
-func ecsWait(client *awsecs.Client, cluster string, services []string) ([]ecs.ServiceState, error) {
-	return ecs.WaitStable(context.Background(), client, ecs.WaitOptions{Cluster: cluster, Services: services, Timeout: 20 * time.Second, Poll: 50 * time.Millisecond})
+func ecsWait(client *awsecs.Client, clk *awsemu.ManualClock, cluster string, services []string) ([]ecs.ServiceState, error) {
+	return ecs.WaitStable(context.Background(), client, ecs.WaitOptions{Clock: clk, Cluster: cluster, Services: services, Timeout: 20 * time.Second, Poll: 50 * time.Millisecond})
 }
 
 func newECSClient(f *fixture) *awsecs.Client { return awsecs.NewFromConfig(f.cfg) }

@@ -61,7 +61,7 @@ func (s *Colours) recordBefore(ctx context.Context, run *Run) error {
 // deployIdle updates the idle colour to the new task definition with the
 // live colour's task count and waits until it is stable.
 func (s *Colours) deployIdle(ctx context.Context, run *Run, taskDef string, desired int32) error {
-	since := time.Now()
+	since := run.now()
 	if err := run.Stage(ctx, StageDeployIdle, func(ctx context.Context) error {
 		_, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, []ecs.ServiceUpdate{{Service: s.idle.Service, TaskDefinition: taskDef, DesiredCount: aws.Int32(desired)}})
 		if err != nil {
@@ -76,7 +76,7 @@ func (s *Colours) deployIdle(ctx context.Context, run *Run, taskDef string, desi
 		return err
 	}
 	return run.Stage(ctx, StageWaitIdle, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Cluster: run.Env.Cluster, Services: []string{s.idle.Service},
+		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: []string{s.idle.Service},
 			Expect: map[string]string{s.idle.Service: taskDef}, Timeout: run.Env.Timeouts.Deploy.Duration,
 			Poll: run.Env.Timeouts.Poll.Duration, Out: run.Out, Since: since})
 		return err
@@ -99,7 +99,7 @@ func (s *Colours) gate(ctx context.Context, run *Run, desired int32) error {
 	}
 	budget := time.Duration(max(hc.Retries, 1)) * hc.Interval.Duration
 	poll := min(hc.Interval.Duration, defaultGatePoll)
-	rep, err := traffic.WaitTargetsHealthy(ctx, run.ELB, s.idle.TargetGroupArn, int(desired), traffic.WaitOptions{Timeout: budget, Interval: poll, Out: prefixed(run)})
+	rep, err := traffic.WaitTargetsHealthy(ctx, run.ELB, s.idle.TargetGroupArn, int(desired), traffic.WaitOptions{Clock: run.clock, Timeout: budget, Interval: poll, Out: prefixed(run)})
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *Colours) gate(ctx context.Context, run *Run, desired int32) error {
 		run.Printf("    no blueGreen.testUrl in %s: no HTTP check before the switch (target health gated it)", run.Env.File)
 		return nil
 	}
-	check := traffic.HTTPCheck{URL: joinURL(bg.TestURL, hc.Path), Status: hc.Status, Retries: hc.Retries, Interval: hc.Interval.Duration, Timeout: defaultProbeTiming}
+	check := traffic.HTTPCheck{Clock: run.clock, URL: joinURL(bg.TestURL, hc.Path), Status: hc.Status, Retries: hc.Retries, Interval: hc.Interval.Duration, Timeout: defaultProbeTiming}
 	return check.Wait(ctx, prefixed(run))
 }
 
@@ -134,7 +134,7 @@ func (s *Colours) deployOthers(ctx context.Context, run *Run) error {
 	if len(updates) == 0 {
 		return nil
 	}
-	since := time.Now()
+	since := run.now()
 	if err := run.Stage(ctx, StageDeployOthers, func(ctx context.Context) error {
 		_, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, updates)
 		return err
@@ -142,7 +142,7 @@ func (s *Colours) deployOthers(ctx context.Context, run *Run) error {
 		return err
 	}
 	err := run.Stage(ctx, StageWaitOthers, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Cluster: run.Env.Cluster, Services: names, Expect: expect,
+		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: names, Expect: expect,
 			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration, Out: run.Out, Since: since})
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
@@ -64,17 +65,13 @@ func (r *Run) reported(ctx context.Context, reporters []report.Reporter, body fu
 }
 
 func newRun(opts Options) *Run {
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
 	out := opts.Out
 	if out == nil {
 		out = io.Discard
 	}
 	m := &manifest.Manifest{
 		SchemaVersion: manifest.SchemaVersion, GitSHA: opts.GitSHA, DryRun: opts.DryRun,
-		Outcome: manifest.OutcomeInProgress, StartedAt: now().UTC(), Images: []manifest.Image{}, Services: []manifest.ServiceChange{}, Stages: []manifest.Stage{},
+		Outcome: manifest.OutcomeInProgress, StartedAt: clock.Or(opts.Clock).Now().UTC(), Images: []manifest.Image{}, Services: []manifest.ServiceChange{}, Stages: []manifest.Stage{},
 	}
 	if opts.Env != nil {
 		m.Environment = opts.Env.Name
@@ -89,7 +86,7 @@ func newRun(opts Options) *Run {
 	m.ID = fmt.Sprintf("%s-%s-%d", orUnknown(m.Environment), orUnknown(shortSHA(opts.GitSHA)), m.StartedAt.Unix())
 	return &Run{
 		Env: opts.Env, AWS: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun,
-		Images: map[string]manifest.Image{}, manifestPath: opts.ManifestPath, onStage: opts.OnStage, now: func() time.Time { return now().UTC() },
+		Images: map[string]manifest.Image{}, manifestPath: opts.ManifestPath, onStage: opts.OnStage, clock: clock.Or(opts.Clock),
 	}
 }
 

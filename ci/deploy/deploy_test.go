@@ -178,7 +178,7 @@ func TestDeployCancelledStopsWaitingAndReportsState(t *testing.T) {
 	opts := f.options()
 	opts.OnStage = func(s manifest.Stage) {
 		if s.Name == StageWait && s.Status == manifest.StageRunning {
-			time.AfterFunc(time.Second, cancel)
+			f.clock.AfterFunc(time.Second, cancel)
 		}
 	}
 	start := time.Now()

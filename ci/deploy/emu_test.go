@@ -24,11 +24,16 @@ const (
 	newSHA = "2222222"
 )
 
+// testMaxBackoff caps the SDK retryer's wall-clock backoff: throttling is
+// still retried, in milliseconds.
+const testMaxBackoff = 100 * time.Millisecond
+
 // fixture is a seeded emulator (the default Bitflow topology on oldSHA, the
 // newSHA release pushed to ECR), the emulator environment file, and a
 // goroutine-safe progress buffer.
 type fixture struct {
 	srv     *awsemu.Server
+	clock   *awsemu.ManualClock // shared with the emulator: the deploy's waits move it
 	cfg     aws.Config
 	env     *config.Environment
 	out     *syncBuf
@@ -39,8 +44,8 @@ type fixture struct {
 
 func newFixture(t *testing.T, timing awsemu.Timing) *fixture {
 	t.Helper()
-	srv := emutest.Start(t, awsemu.Options{Timing: timing})
-	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, 2*time.Second)
+	srv, clk := emutest.StartManual(t, awsemu.Options{Timing: timing})
+	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, testMaxBackoff)
 	ctx := context.Background()
 	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: oldSHA}); err != nil {
 		t.Fatal(err)
@@ -52,7 +57,7 @@ func newFixture(t *testing.T, timing awsemu.Timing) *fixture {
 	env.Timeouts.Poll = config.D(200 * time.Millisecond)
 	env.Timeouts.Deploy = config.D(20 * time.Second)
 	env.Timeouts.Migration = config.D(20 * time.Second)
-	f := &fixture{srv: srv, cfg: cfg, env: env, out: &syncBuf{}, digests: map[string]string{}, rep: &fakeReporter{}, dir: t.TempDir()}
+	f := &fixture{srv: srv, clock: clk, cfg: cfg, env: env, out: &syncBuf{}, digests: map[string]string{}, rep: &fakeReporter{}, dir: t.TempDir()}
 	client := awsecr.NewFromConfig(cfg)
 	for _, app := range env.AppsDeployed() {
 		repo := env.Repository(app)
@@ -68,7 +73,7 @@ func newFixture(t *testing.T, timing awsemu.Timing) *fixture {
 
 func (f *fixture) options() Options {
 	return Options{Env: f.env, GitSHA: newSHA, Out: f.out, AWS: f.cfg, Reporters: []report.Reporter{f.rep},
-		ManifestPath: filepath.Join(f.dir, "manifest.json")}
+		ManifestPath: filepath.Join(f.dir, "manifest.json"), Clock: f.clock}
 }
 
 // mutating lists the mutating calls the emulator answered as "service.Action".

@@ -8,10 +8,10 @@ package deploy
 
 import (
 	"io"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
@@ -42,6 +42,8 @@ type Options struct {
 	ManifestPath string
 	// OnStage, if set, is called when a stage starts and when it ends.
 	OnStage func(manifest.Stage)
-	// Now is the clock (default time.Now), for manifest timestamps.
-	Now func() time.Time
+	// Clock is what the deploy reads and waits on: manifest timestamps,
+	// polls, bakes, timeouts (default: the wall clock; tests pass the
+	// emulator's manual clock).
+	Clock clock.Clock
 }

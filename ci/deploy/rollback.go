@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
@@ -39,8 +39,8 @@ type RollbackOptions struct {
 	// OutputPath is where the rollback's own manifest is written (default:
 	// ManifestPath with ".json" replaced by ".rollback.json").
 	OutputPath string
-	// Now is the clock for manifest timestamps (default time.Now).
-	Now func() time.Time
+	// Clock is what the rollback reads and waits on (default: the wall clock).
+	Clock clock.Clock
 }
 
 // Rollback returns production to the release before the one a manifest
@@ -57,7 +57,7 @@ func Rollback(ctx context.Context, opts RollbackOptions) (*manifest.Manifest, er
 	if out == "" && opts.ManifestPath != "" {
 		out = strings.TrimSuffix(opts.ManifestPath, ".json") + ".rollback.json"
 	}
-	run := newRun(Options{Env: opts.Env, Out: opts.Out, AWS: opts.AWS, ManifestPath: out, Now: opts.Now})
+	run := newRun(Options{Env: opts.Env, Out: opts.Out, AWS: opts.AWS, ManifestPath: out, Clock: opts.Clock})
 	run.Manifest.Strategy = "rollback"
 	err := run.reported(ctx, opts.Reporters, func() error { return run.rollback(ctx, opts) })
 	return run.Manifest, err

@@ -105,7 +105,7 @@ func (r *Run) restoreColour(ctx context.Context, c traffic.Colour, taskDef strin
 	hc := r.Env.BlueGreen.HealthCheck
 	budget := time.Duration(max(hc.Retries, 1)) * hc.Interval.Duration
 	rep, err := traffic.WaitTargetsHealthy(ctx, r.ELB, c.TargetGroupArn, int(desired),
-		traffic.WaitOptions{Timeout: budget, Interval: min(hc.Interval.Duration, defaultGatePoll), Out: prefixed(r)})
+		traffic.WaitOptions{Clock: r.clock, Timeout: budget, Interval: min(hc.Interval.Duration, defaultGatePoll), Out: prefixed(r)})
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string,
 	svc := cur[c.Service]
 	before := manifest.ServiceChange{Service: c.Service, Cluster: r.Env.Cluster,
 		TaskDefinitionBefore: aws.ToString(svc.TaskDefinition), DesiredCountBefore: svc.DesiredCount}
-	since := time.Now()
+	since := r.now()
 	if before.TaskDefinitionBefore != taskDef || svc.DesiredCount != desired {
 		if _, err := r.ECS.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(r.Env.Cluster), Service: aws.String(c.Service),
 			TaskDefinition: aws.String(taskDef), DesiredCount: aws.Int32(desired)}); err != nil {
@@ -140,7 +140,7 @@ func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string,
 	if !wait {
 		return nil
 	}
-	_, err = ecs.WaitStable(ctx, r.ECS, ecs.WaitOptions{Cluster: r.Env.Cluster, Services: []string{c.Service},
+	_, err = ecs.WaitStable(ctx, r.ECS, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: []string{c.Service},
 		Expect: map[string]string{c.Service: taskDef}, Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration,
 		Out: r.Out, Since: since})
 	return err

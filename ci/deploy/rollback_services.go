@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
@@ -25,7 +24,7 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 	}
 	var updates []ecs.ServiceUpdate
 	expect := map[string]string{}
-	since := time.Now()
+	since := r.now()
 	if err := r.Stage(ctx, StageRestoreServices, func(ctx context.Context) error {
 		cur, err := ecs.DescribeServices(ctx, r.ECS, r.Env.Cluster, names)
 		if err != nil {
@@ -59,7 +58,7 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 		for n := range expect {
 			wait = append(wait, n)
 		}
-		_, err := ecs.WaitStable(ctx, r.ECS, ecs.WaitOptions{Cluster: r.Env.Cluster, Services: wait, Expect: expect,
+		_, err := ecs.WaitStable(ctx, r.ECS, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: wait, Expect: expect,
 			Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration, Out: r.Out, Since: since})
 		return err
 	})

@@ -32,7 +32,7 @@ func crashAt(t *testing.T, b *bgFixture, stage string) {
 }
 
 func (b *bgFixture) rollbackOptions() RollbackOptions {
-	return RollbackOptions{Env: b.env, ManifestPath: b.options().ManifestPath, Out: b.out, AWS: b.cfg}
+	return RollbackOptions{Env: b.env, ManifestPath: b.options().ManifestPath, Out: b.out, AWS: b.cfg, Clock: b.clock}
 }
 
 func TestRollbackAfterACrashDuringTheBake(t *testing.T) {
@@ -131,7 +131,7 @@ func TestRollbackOfARollingDeployRestoresRevisions(t *testing.T) {
 	for _, sc := range m.Services {
 		before[sc.Service] = sc.TaskDefinitionBefore
 	}
-	rb, err := Rollback(context.Background(), RollbackOptions{Env: f.env, ManifestPath: f.options().ManifestPath, Out: f.out, AWS: f.cfg})
+	rb, err := Rollback(context.Background(), RollbackOptions{Env: f.env, ManifestPath: f.options().ManifestPath, Out: f.out, AWS: f.cfg, Clock: f.clock})
 	if err != nil {
 		t.Fatalf("rollback: %v\n%s", err, f.out)
 	}

@@ -40,7 +40,7 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		expect[t.Service] = t.NewTaskDefinitionArn
 		names = append(names, t.Service)
 	}
-	since := time.Now()
+	since := run.now()
 	if err := run.Stage(ctx, StageDeploy, func(ctx context.Context) error {
 		done, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, updates)
 		for _, s := range done {
@@ -51,7 +51,7 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		return err
 	}
 	if err := run.Stage(ctx, StageWait, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{
+		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Clock: run.clock,
 			Cluster: run.Env.Cluster, Services: names, Expect: expect,
 			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration,
 			Out: run.Out, Since: since,
@@ -65,13 +65,13 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		return nil
 	}
 	return run.Stage(ctx, StageHealth, func(ctx context.Context) error {
-		return CheckURLs(ctx, run.Env.Health.URLs, 5, 2*time.Second, run.Printf)
+		return run.checkURLs(ctx, run.Env.Health.URLs, 5, 2*time.Second)
 	})
 }
 
-// CheckURLs GETs every URL until it answers 2xx, up to tries times spaced by
-// interval; it fails naming every URL that never did.
-func CheckURLs(ctx context.Context, urls []string, tries int, interval time.Duration, printf func(string, ...any)) error {
+// checkURLs GETs every URL until it answers 2xx, up to tries times spaced by
+// interval on the run's clock; it fails naming every URL that never did.
+func (r *Run) checkURLs(ctx context.Context, urls []string, tries int, interval time.Duration) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	var errs []error
 	for _, u := range urls {
@@ -79,10 +79,8 @@ func CheckURLs(ctx context.Context, urls []string, tries int, interval time.Dura
 		ok := false
 		for i := 0; i < tries && !ok; i++ {
 			if i > 0 {
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(interval):
+				if err := r.clock.Sleep(ctx, interval); err != nil {
+					return err
 				}
 			}
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -98,7 +96,7 @@ func CheckURLs(ctx context.Context, urls []string, tries int, interval time.Dura
 			last = resp.Status
 			ok = resp.StatusCode >= 200 && resp.StatusCode < 300
 		}
-		printf("    %s: %s", u, last)
+		r.Printf("    %s: %s", u, last)
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s not healthy after %d tries: %s", u, tries, last))
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
@@ -39,7 +40,7 @@ type Run struct {
 	mu           sync.Mutex
 	manifestPath string
 	onStage      func(manifest.Stage)
-	now          func() time.Time
+	clock        clock.Clock
 	warnings     []string
 }
 
@@ -165,6 +166,9 @@ func (r *Run) connect() {
 	r.Logs = cloudwatchlogs.NewFromConfig(r.AWS)
 	r.ELB = elasticloadbalancingv2.NewFromConfig(r.AWS)
 }
+
+// now is the run's clock in UTC, for manifest timestamps.
+func (r *Run) now() time.Time { return r.clock.Now().UTC() }
 
 // Target returns the target for a service name, or nil.
 func (r *Run) Target(service string) *Target {

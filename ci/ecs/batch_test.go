@@ -29,7 +29,7 @@ func TestWaitBatchesDescribeCalls(t *testing.T) {
 	}
 	e.srv.ResetCalls()
 	ticks := 0
-	_, err := WaitStable(e.ctx, e.ecs, WaitOptions{Cluster: seed.Cluster, Services: names, Poll: 500 * time.Millisecond,
+	_, err := WaitStable(e.ctx, e.ecs, WaitOptions{Clock: e.clock, Cluster: seed.Cluster, Services: names, Poll: 500 * time.Millisecond,
 		OnState: func(s ServiceState) {
 			if s.Service == names[0] {
 				ticks++

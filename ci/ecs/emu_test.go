@@ -15,31 +15,36 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/internal/syncbuf"
 )
 
+// testMaxBackoff caps the SDK retryer's wall-clock backoff: throttling is
+// still retried, in milliseconds.
+const testMaxBackoff = 100 * time.Millisecond
+
 // emuEnv is a seeded emulator with SDK clients pointed at it.
 type emuEnv struct {
-	srv  *awsemu.Server
-	ecs  *awsecs.Client
-	logs *cloudwatchlogs.Client
-	seed *seed.Result
-	ctx  context.Context
+	srv   *awsemu.Server
+	clock *awsemu.ManualClock // shared with the emulator: waits move it
+	ecs   *awsecs.Client
+	logs  *cloudwatchlogs.Client
+	seed  *seed.Result
+	ctx   context.Context
 }
 
 func newEmu(t *testing.T, timing awsemu.Timing) *emuEnv {
 	t.Helper()
-	srv := emutest.Start(t, awsemu.Options{Timing: timing})
-	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, 2*time.Second)
+	srv, clk := emutest.StartManual(t, awsemu.Options{Timing: timing})
+	cfg := awsx.WithRetryer(srv.AWSConfig(), 0, testMaxBackoff)
 	ctx := context.Background()
 	res, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "1111111"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &emuEnv{srv: srv, ecs: awsecs.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), seed: res, ctx: ctx}
+	return &emuEnv{srv: srv, clock: clk, ecs: awsecs.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), seed: res, ctx: ctx}
 }
 
 // waitSeeded waits until the seeded services are stable before a test starts.
 func (e *emuEnv) waitSeeded(t *testing.T) {
 	t.Helper()
-	if _, err := WaitStable(e.ctx, e.ecs, WaitOptions{Cluster: seed.Cluster, Services: []string{seed.BackendService, seed.FrontendService}, Poll: 100 * time.Millisecond, Timeout: 20 * time.Second}); err != nil {
+	if _, err := WaitStable(e.ctx, e.ecs, WaitOptions{Clock: e.clock, Cluster: seed.Cluster, Services: []string{seed.BackendService, seed.FrontendService}, Poll: 100 * time.Millisecond, Timeout: 20 * time.Second}); err != nil {
 		t.Fatalf("seeded services never became stable: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
 // LogsAPI is the CloudWatch Logs call used to show a failed migration's output.
@@ -33,6 +35,7 @@ type Migration struct {
 	Poll     time.Duration // default 2s
 	LogLines int           // default 50
 	Out      io.Writer
+	Clock    clock.Clock // paces the wait and reads its timeout (default: the wall clock)
 }
 
 // MigrationResult is what the migration task did.
@@ -179,39 +182,55 @@ func runTaskInput(m Migration, tdArn string) *awsecs.RunTaskInput {
 	return in
 }
 
-// waitStopped polls DescribeTasks until the task is STOPPED, printing status
-// changes. Cancellation and the timeout leave the task running and say so.
+// waitStopped waits with the SDK's TasksStopped waiter until the task is
+// STOPPED, printing status changes. The clock paces the attempts (Poll apart)
+// and reads the timeout; the waiter's own delay is a nanosecond, so a test on
+// a manual clock does not wait. Cancellation and the timeout leave the task
+// running and say so.
 func waitStopped(ctx context.Context, api API, m Migration, res *MigrationResult, out io.Writer) (types.Task, error) {
-	wctx, cancel := context.WithTimeout(ctx, m.Timeout)
-	defer cancel()
-	t := time.NewTicker(m.Poll)
-	defer t.Stop()
-	start := time.Now()
-	for {
-		desc, err := api.DescribeTasks(wctx, &awsecs.DescribeTasksInput{Cluster: aws.String(m.Cluster), Tasks: []string{res.TaskArn}})
-		if err == nil && len(desc.Tasks) > 0 {
-			task := desc.Tasks[0]
-			if s := aws.ToString(task.LastStatus); s != res.LastStatus {
-				res.LastStatus = s
-				fmt.Fprintf(out, "migration: [%6s] task %s %s\n", time.Since(start).Round(time.Second), shortTD(res.TaskArn), s)
+	clk := clock.Or(m.Clock)
+	start := clk.Now()
+	deadline := start.Add(m.Timeout)
+	var apiErr error
+	waiter := awsecs.NewTasksStoppedWaiter(api, func(o *awsecs.TasksStoppedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = time.Nanosecond, time.Nanosecond
+		stopped := o.Retryable
+		o.Retryable = func(ctx context.Context, in *awsecs.DescribeTasksInput, desc *awsecs.DescribeTasksOutput, err error) (bool, error) {
+			if err != nil {
+				if ctx.Err() == nil {
+					apiErr = err
+				}
+				return false, err
 			}
-			if res.LastStatus == "STOPPED" {
-				return task, nil
+			if len(desc.Tasks) > 0 {
+				if s := aws.ToString(desc.Tasks[0].LastStatus); s != res.LastStatus {
+					res.LastStatus = s
+					fmt.Fprintf(out, "migration: [%6s] task %s %s\n", clk.Now().Sub(start).Round(time.Second), shortTD(res.TaskArn), s)
+				}
 			}
-		} else if err != nil && wctx.Err() == nil {
-			return types.Task{}, &MigrationError{Reason: "DescribeTasks failed while waiting", Result: res, Err: err}
+			retry, err := stopped(ctx, in, desc, err)
+			if !retry || err != nil {
+				return retry, err
+			}
+			left := deadline.Sub(clk.Now())
+			if left <= 0 {
+				return false, context.DeadlineExceeded
+			}
+			return true, clk.Sleep(ctx, min(m.Poll, left))
 		}
-		select {
-		case <-wctx.Done():
-			reason := fmt.Sprintf("timed out after %s waiting for the migration task to stop (it is still %s and was left running)", m.Timeout, orDash(res.LastStatus))
-			err := wctx.Err()
-			if ctx.Err() != nil {
-				reason = fmt.Sprintf("cancelled while the migration task was %s (it was left running; check it before retrying)", orDash(res.LastStatus))
-				err = ctx.Err()
-			}
-			return types.Task{}, &MigrationError{Reason: reason, Result: res, Err: err}
-		case <-t.C:
-		}
+	})
+	desc, err := waiter.WaitForOutput(ctx, &awsecs.DescribeTasksInput{Cluster: aws.String(m.Cluster), Tasks: []string{res.TaskArn}}, m.Timeout)
+	switch {
+	case err == nil:
+		return desc.Tasks[0], nil
+	case ctx.Err() != nil:
+		reason := fmt.Sprintf("cancelled while the migration task was %s (it was left running; check it before retrying)", orDash(res.LastStatus))
+		return types.Task{}, &MigrationError{Reason: reason, Result: res, Err: ctx.Err()}
+	case apiErr != nil:
+		return types.Task{}, &MigrationError{Reason: "DescribeTasks failed while waiting", Result: res, Err: apiErr}
+	default:
+		reason := fmt.Sprintf("timed out after %s waiting for the migration task to stop (it is still %s and was left running)", m.Timeout, orDash(res.LastStatus))
+		return types.Task{}, &MigrationError{Reason: reason, Result: res, Err: context.DeadlineExceeded}
 	}
 }
 

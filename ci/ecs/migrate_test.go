@@ -16,7 +16,7 @@ import (
 func migration(e *emuEnv, t *testing.T) Migration {
 	svc := e.backend(t).Services[0]
 	return Migration{
-		Cluster: seed.Cluster, TaskDefinition: seed.MigrationFamily, Container: seed.BackendContainer,
+		Clock: e.clock, Cluster: seed.Cluster, TaskDefinition: seed.MigrationFamily, Container: seed.BackendContainer,
 		Image:   e.seed.Registry + "/bitflow-backend@" + e.seed.ImageDigests["bitflow-backend"],
 		Command: seed.MigrationCommand, Service: &svc, Poll: 100 * time.Millisecond, Timeout: 20 * time.Second, LogLines: 3,
 	}
@@ -87,7 +87,7 @@ func TestMigrationCancelledReportsState(t *testing.T) {
 	e := newEmu(t, awsemu.Timing{TaskStart: time.Minute})
 	ctx, cancel := context.WithCancel(e.ctx)
 	m := migration(e, t)
-	time.AfterFunc(700*time.Millisecond, cancel)
+	e.clock.AfterFunc(700*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := RunMigration(ctx, e.ecs, e.logs, m)
 	if time.Since(start) > 5*time.Second {

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
 // Wait defaults. DescribeServices takes at most 10 services per call; one
@@ -34,7 +36,7 @@ type WaitOptions struct {
 	Expect map[string]string
 	// Timeout bounds the whole wait (default 30m).
 	Timeout time.Duration
-	// Poll is the shared ticker's interval (default 1s).
+	// Poll is the interval between batched polls (default 1s).
 	Poll time.Duration
 	// MaxFailedTasks fails a service whose awaited deployment has this many
 	// failed tasks; 0 = twice the circuit breaker's threshold for its
@@ -47,6 +49,8 @@ type WaitOptions struct {
 	// OnState, if set, is called with every observed state (from the
 	// waiting goroutine), e.g. to time when each service turned stable.
 	OnState func(ServiceState)
+	// Clock paces the polls and measures the timeout (default: the wall clock).
+	Clock clock.Clock
 }
 
 // Wait outcomes carried by StabilityError.
@@ -91,7 +95,7 @@ func (e *StabilityError) Error() string {
 
 func (e *StabilityError) Unwrap() error { return e.Err }
 
-// WaitStable polls the services together on one ticker, with batched
+// WaitStable polls the services together, every Poll, with batched
 // DescribeServices calls, until every one is stable. It writes a progress
 // line when a service's state changes (and a heartbeat every 30 s), and
 // every new service event as it arrives. It fails early when a service's
@@ -112,26 +116,28 @@ func WaitStable(ctx context.Context, api API, o WaitOptions) ([]ServiceState, er
 	if out == nil {
 		out = io.Discard
 	}
-	start := time.Now()
+	o.Clock = clock.Or(o.Clock)
+	start := o.Clock.Now()
 	if o.Since.IsZero() {
 		o.Since = start
 	}
 	w := &waiter{api: api, o: o, out: out, start: start,
 		states: map[string]ServiceState{}, lastLine: map[string]string{}, lastPrint: map[string]time.Time{},
 		seenEvents: map[string]map[string]bool{}}
-	wctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	// The deadline is read on o.Clock; the context's timeout (the wall
+	// clock) also bounds a call that hangs.
+	deadline := start.Add(o.Timeout)
+	wctx, cancel := context.WithTimeoutCause(ctx, o.Timeout, errWaitTimeout)
 	defer cancel()
 
-	ticker := time.NewTicker(o.Poll)
-	defer ticker.Stop()
 	pending := append([]string(nil), o.Services...)
 	for {
 		svcs, err := w.describe(wctx, pending)
 		if err != nil {
 			if wctx.Err() != nil {
-				return w.stop(ctx, wctx)
+				return w.stop(ctx)
 			}
-			return w.snapshot(), &StabilityError{Reason: ReasonFailed, Elapsed: time.Since(start), States: w.snapshot(), Err: err}
+			return w.snapshot(), &StabilityError{Reason: ReasonFailed, Elapsed: w.since(), States: w.snapshot(), Err: err}
 		}
 		var failed bool
 		var next []string
@@ -145,16 +151,18 @@ func WaitStable(ctx context.Context, api API, o WaitOptions) ([]ServiceState, er
 			}
 		}
 		if failed {
-			return w.snapshot(), &StabilityError{Reason: ReasonFailed, Elapsed: time.Since(start), States: w.snapshot()}
+			return w.snapshot(), &StabilityError{Reason: ReasonFailed, Elapsed: w.since(), States: w.snapshot()}
 		}
 		if len(next) == 0 {
 			return w.snapshot(), nil
 		}
 		pending = next
-		select {
-		case <-wctx.Done():
-			return w.stop(ctx, wctx)
-		case <-ticker.C:
+		left := deadline.Sub(o.Clock.Now())
+		if left <= 0 {
+			return w.stop(ctx)
+		}
+		if err := o.Clock.Sleep(wctx, min(o.Poll, left)); err != nil {
+			return w.stop(ctx)
 		}
 	}
 }
@@ -171,15 +179,17 @@ type waiter struct {
 	seenEvents map[string]map[string]bool
 }
 
-// stop ends a wait whose context is done: timeout if only ours expired,
-// cancelled if the caller's was.
-func (w *waiter) stop(parent, wctx context.Context) ([]ServiceState, error) {
-	reason := ReasonTimeout
-	err := wctx.Err()
+// errWaitTimeout is the cause of a wait that ran out of time.
+var errWaitTimeout = fmt.Errorf("%w: waiting for stable services", context.DeadlineExceeded)
+
+// stop ends a wait whose time is up or whose context is done: cancelled if
+// the caller's context ended, else timeout.
+func (w *waiter) stop(parent context.Context) ([]ServiceState, error) {
+	reason, err := ReasonTimeout, error(errWaitTimeout)
 	if parent.Err() != nil {
 		reason, err = ReasonCancelled, parent.Err()
 	}
-	e := &StabilityError{Reason: reason, Elapsed: time.Since(w.start), States: w.snapshot(), Err: err}
+	e := &StabilityError{Reason: reason, Elapsed: w.since(), States: w.snapshot(), Err: err}
 	fmt.Fprintf(w.out, "[%s] stopped waiting (%s); last seen:\n", w.elapsed(), reason)
 	for _, s := range e.States {
 		fmt.Fprintf(w.out, "    %s\n", s.Line())
@@ -244,7 +254,7 @@ func (w *waiter) update(name string, svc types.Service) ServiceState {
 		w.o.OnState(st)
 	}
 	line := st.Line()
-	now := time.Now()
+	now := w.o.Clock.Now()
 	if line != w.lastLine[name] || now.Sub(w.lastPrint[name]) >= heartbeat {
 		fmt.Fprintf(w.out, "[%s] %s\n", w.elapsed(), line)
 		w.lastLine[name], w.lastPrint[name] = line, now
@@ -276,8 +286,11 @@ func (w *waiter) printEvents(name string, evs []types.ServiceEvent) {
 	}
 }
 
+// since is how long the wait has been going, on its clock.
+func (w *waiter) since() time.Duration { return w.o.Clock.Now().Sub(w.start) }
+
 func (w *waiter) elapsed() string {
-	return fmt.Sprintf("%6s", time.Since(w.start).Round(time.Second))
+	return fmt.Sprintf("%6s", w.since().Round(time.Second))
 }
 
 func (w *waiter) snapshot() []ServiceState {

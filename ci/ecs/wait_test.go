@@ -20,7 +20,7 @@ func deployBackend(t *testing.T, e *emuEnv) (string, WaitOptions, *syncBuf) {
 		t.Fatal(err)
 	}
 	out := &syncBuf{}
-	return arn, WaitOptions{Cluster: seed.Cluster, Services: []string{seed.BackendService}, Expect: map[string]string{seed.BackendService: arn},
+	return arn, WaitOptions{Clock: e.clock, Cluster: seed.Cluster, Services: []string{seed.BackendService}, Expect: map[string]string{seed.BackendService: arn},
 		Poll: 200 * time.Millisecond, Timeout: 20 * time.Second, Out: out}, out
 }
 
@@ -84,7 +84,7 @@ func TestWaitCancelledReportsState(t *testing.T) {
 	e.srv.SetRolloutTime(seed.BackendService, time.Hour)
 	_, o, out := deployBackend(t, e)
 	ctx, cancel := context.WithCancel(e.ctx)
-	time.AfterFunc(time.Second, cancel)
+	e.clock.AfterFunc(time.Second, cancel)
 	_, err := WaitStable(ctx, e.ecs, o)
 	var se *StabilityError
 	if !errors.As(err, &se) || se.Reason != ReasonCancelled || !errors.Is(err, context.Canceled) || se.States[0].Desired == 0 {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
 // Check is one named health check run repeatedly during a bake.
@@ -19,7 +21,8 @@ type Bake struct {
 	Duration time.Duration // how long to watch (0: one round of checks)
 	Interval time.Duration // between rounds (default 5s, at most Duration)
 	Checks   []Check
-	Out      io.Writer // progress (optional)
+	Out      io.Writer   // progress (optional)
+	Clock    clock.Clock // paces the rounds (default: the wall clock)
 }
 
 // BakeError is the first check that failed during a bake.
@@ -50,20 +53,21 @@ func (b Bake) Run(ctx context.Context) error {
 	if b.Duration > 0 && interval > b.Duration {
 		interval = b.Duration
 	}
-	start := time.Now()
+	clk := clock.Or(b.Clock)
+	start := clk.Now()
 	deadline := start.Add(b.Duration)
 	rounds := 0
 	for {
 		for _, c := range b.Checks {
 			if err := c.Run(ctx); err != nil {
 				if ctx.Err() != nil {
-					return fmt.Errorf("bake interrupted after %s: %w", time.Since(start).Round(time.Millisecond), context.Cause(ctx))
+					return fmt.Errorf("bake interrupted after %s: %w", clk.Now().Sub(start).Round(time.Millisecond), context.Cause(ctx))
 				}
-				return &BakeError{Check: c.Name, Elapsed: time.Since(start), Err: err}
+				return &BakeError{Check: c.Name, Elapsed: clk.Now().Sub(start), Err: err}
 			}
 		}
 		rounds++
-		remaining := time.Until(deadline)
+		remaining := deadline.Sub(clk.Now())
 		if remaining <= 0 {
 			fmt.Fprintf(out, "bake passed: %d rounds of %d checks over %s\n", rounds, len(b.Checks), b.Duration)
 			return nil
@@ -72,10 +76,8 @@ func (b Bake) Run(ctx context.Context) error {
 		if remaining < wait {
 			wait = remaining
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("bake interrupted after %s: %w", time.Since(start).Round(time.Millisecond), context.Cause(ctx))
-		case <-time.After(wait):
+		if err := clk.Sleep(ctx, wait); err != nil {
+			return fmt.Errorf("bake interrupted after %s: %w", clk.Now().Sub(start).Round(time.Millisecond), err)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 // a production listener (port 80, blue) and a test listener (8080, green).
 type fixture struct {
 	srv      *awsemu.Server
+	clock    *awsemu.ManualClock // shared with the emulator: waits move it
 	c        *elb.Client
 	router   *traffic.Router
 	lb, test string
@@ -24,8 +25,8 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	srv := emutest.Start(t, awsemu.Options{})
-	f := &fixture{srv: srv, c: elb.NewFromConfig(srv.AWSConfig())}
+	srv, clk := emutest.StartManual(t, awsemu.Options{})
+	f := &fixture{srv: srv, clock: clk, c: elb.NewFromConfig(srv.AWSConfig())}
 	ctx := context.Background()
 	lb, err := f.c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("bitflow-alb")})
 	if err != nil {

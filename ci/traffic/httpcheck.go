@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
 // HTTPCheck is an HTTP health gate: GET URL answers Status.
@@ -16,6 +18,7 @@ type HTTPCheck struct {
 	Interval time.Duration // between attempts (default 30s, the seed's)
 	Timeout  time.Duration // per request (default 5s)
 	Client   *http.Client  // default http.DefaultClient
+	Clock    clock.Clock   // paces the attempts of Wait (default: the wall clock)
 }
 
 func (h HTTPCheck) withDefaults() HTTPCheck {
@@ -75,10 +78,8 @@ func (h HTTPCheck) Wait(ctx context.Context, out io.Writer) error {
 		if i == h.Retries {
 			break
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("HTTP check %s: %w (last: %v)", h.URL, context.Cause(ctx), err)
-		case <-time.After(h.Interval):
+		if serr := clock.Or(h.Clock).Sleep(ctx, h.Interval); serr != nil {
+			return fmt.Errorf("HTTP check %s: %w (last: %v)", h.URL, serr, err)
 		}
 	}
 	return fmt.Errorf("HTTP check failed %d times: %w", h.Retries, err)

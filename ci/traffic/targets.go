@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
 // TargetReport is the ELBv2 target health of one target group at one moment.
@@ -111,6 +112,7 @@ type WaitOptions struct {
 	Timeout  time.Duration // whole wait (default 5m: the seed's 10 checks 30 s apart)
 	Interval time.Duration // between polls (default 5s)
 	Out      io.Writer     // progress lines when the state changes (optional)
+	Clock    clock.Clock   // paces the polls and reads the timeout (default: the wall clock)
 }
 
 func (o WaitOptions) withDefaults() WaitOptions {
@@ -127,16 +129,16 @@ func (o WaitOptions) withDefaults() WaitOptions {
 }
 
 // WaitTargetsHealthy polls target health until every non-draining target is
-// healthy and there are at least min, or the timeout passes (the error then
+// healthy and there are at least minHealthy, or the timeout passes (the error then
 // carries the last report's reasons). Draining targets are ignored and a
 // minimum is enforced, which the SDK's TargetInService waiter does not do,
 // hence this poll loop.
-func WaitTargetsHealthy(ctx context.Context, api ELBAPI, targetGroupArn string, min int, o WaitOptions) (TargetReport, error) {
+func WaitTargetsHealthy(ctx context.Context, api ELBAPI, targetGroupArn string, minHealthy int, o WaitOptions) (TargetReport, error) {
 	o = o.withDefaults()
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	clk := clock.Or(o.Clock)
+	deadline := clk.Now().Add(o.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout) // also bounds a call that hangs
 	defer cancel()
-	t := time.NewTicker(o.Interval)
-	defer t.Stop()
 	last := ""
 	var r TargetReport
 	var gate error = fmt.Errorf("no target health read yet")
@@ -148,16 +150,18 @@ func WaitTargetsHealthy(ctx context.Context, api ELBAPI, targetGroupArn string, 
 				fmt.Fprintf(o.Out, "target health %s: %s\n", shortArn(targetGroupArn), line)
 				last = line
 			}
-			if gate = r.Check(min); gate == nil {
+			if gate = r.Check(minHealthy); gate == nil {
 				return r, nil
 			}
 		} else if ctx.Err() == nil {
 			gate = err
 		}
-		select {
-		case <-ctx.Done():
-			return r, fmt.Errorf("waiting for targets of %s to be healthy: %w: %w", shortArn(targetGroupArn), context.Cause(ctx), gate)
-		case <-t.C:
+		left := deadline.Sub(clk.Now())
+		if left <= 0 {
+			return r, fmt.Errorf("waiting for targets of %s to be healthy: %w: %w", shortArn(targetGroupArn), context.DeadlineExceeded, gate)
+		}
+		if err := clk.Sleep(ctx, min(o.Interval, left)); err != nil {
+			return r, fmt.Errorf("waiting for targets of %s to be healthy: %w: %w", shortArn(targetGroupArn), err, gate)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package emutest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
 )
@@ -17,4 +18,17 @@ func Start(t testing.TB, opts awsemu.Options) *awsemu.Server {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
+}
+
+// Epoch is where StartManual's clock starts.
+var Epoch = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// StartManual serves a new emulator on a manual clock (opts.Clock is
+// replaced) and returns the clock: hand it to the code under test, whose
+// waits then move the emulated world instead of waiting.
+func StartManual(t testing.TB, opts awsemu.Options) (*awsemu.Server, *awsemu.ManualClock) {
+	t.Helper()
+	clk := awsemu.NewManualClock(Epoch)
+	opts.Clock = clk
+	return Start(t, opts), clk
 }
