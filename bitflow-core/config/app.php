@@ -15,9 +15,10 @@ return [
     /*
     | Explicit provider list: Laravel 11 would supply defaults, Laravel 8 does not,
     | and every class below exists in both. This is an API, so no session, cookie,
-    | auth-scaffolding or mail providers are loaded.
+    | auth-scaffolding or mail providers are loaded; auth is the bearer-token guard only.
     */
     'providers' => [
+        Illuminate\Auth\AuthServiceProvider::class,
         Illuminate\Bus\BusServiceProvider::class,
         Illuminate\Cache\CacheServiceProvider::class,
         Illuminate\Foundation\Providers\ConsoleSupportServiceProvider::class,
@@ -34,6 +35,7 @@ return [
         Illuminate\View\ViewServiceProvider::class,
 
         App\Providers\AppServiceProvider::class,
+        App\Providers\AuthServiceProvider::class,
         App\Providers\RouteServiceProvider::class,
     ],
 

@@ -4,6 +4,7 @@ namespace App\Http;
 
 use App\Http\Middleware\ForceJsonResponse;
 use App\Http\Middleware\TrustProxies;
+use Illuminate\Auth\Middleware\Authenticate;
 use Illuminate\Foundation\Http\Kernel as HttpKernel;
 use Illuminate\Foundation\Http\Middleware\ConvertEmptyStringsToNull;
 use Illuminate\Foundation\Http\Middleware\PreventRequestsDuringMaintenance;
@@ -29,8 +30,11 @@ class Kernel extends HttpKernel
 
     /** @var array<string, array<int, string>> Route middleware groups. */
     protected $middlewareGroups = [
+        // ForceJsonResponse first, so a missing or wrong bearer token is a 401 JSON
+        // response, never a redirect to a login page.
         'api' => [
             ForceJsonResponse::class,
+            Authenticate::class.':api',
             ThrottleRequests::class.':api',
             SubstituteBindings::class,
         ],
