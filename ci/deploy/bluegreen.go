@@ -10,15 +10,6 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/traffic"
 )
 
-func init() {
-	RegisterStrategy(config.StrategyBlueGreen, func(env *config.Environment) (Strategy, error) {
-		return newColours(env, config.StrategyBlueGreen)
-	})
-	RegisterStrategy(config.StrategyCanary, func(env *config.Environment) (Strategy, error) {
-		return newColours(env, config.StrategyCanary)
-	})
-}
-
 // Stage names of the blue/green and canary strategies.
 const (
 	StageDeployIdle    = "deploy-idle"    // UpdateService on the idle colour with the new task definition
@@ -83,7 +74,7 @@ func newRouter(api traffic.ELBAPI, bg *config.BlueGreen) *traffic.Router {
 // points the backend target at the idle colour, rendered from the live
 // colour's task definition. It only reads.
 func (s *Colours) Prepare(ctx context.Context, run *Run) error {
-	s.router = newRouter(run.ELB, run.Env.BlueGreen)
+	s.router = newRouter(run.elb, run.Env.BlueGreen)
 	if err := s.router.Validate(); err != nil {
 		return err
 	}
@@ -118,12 +109,12 @@ func (s *Colours) Prepare(ctx context.Context, run *Run) error {
 func (s *Colours) checkResources(ctx context.Context, run *Run) error {
 	bg := run.Env.BlueGreen
 	for _, c := range []traffic.Colour{s.router.Blue, s.router.Green} {
-		if _, err := traffic.Targets(ctx, run.ELB, c.TargetGroupArn); err != nil {
+		if _, err := traffic.Targets(ctx, run.elb, c.TargetGroupArn); err != nil {
 			return fmt.Errorf("blueGreen.%s.targetGroupArn in %s: %w", c.Name, run.Env.File, err)
 		}
 	}
 	if bg.TestListenerArn != "" {
-		test := newRouter(run.ELB, bg)
+		test := newRouter(run.elb, bg)
 		test.ListenerArn, test.RuleArn = bg.TestListenerArn, ""
 		if _, err := test.Current(ctx); err != nil {
 			return fmt.Errorf("blueGreen.testListenerArn in %s: %w", run.Env.File, err)
@@ -202,7 +193,7 @@ func (s *Colours) shift(ctx context.Context, run *Run, desired int32, moved *boo
 		}
 		if err := run.Stage(ctx, shiftName, func(ctx context.Context) error {
 			// Last look before traffic moves: the gate may be minutes old.
-			if err := traffic.TargetCheck(run.ELB, s.idle.TargetGroupArn, int(desired)).Run(ctx); err != nil {
+			if err := traffic.TargetCheck(run.elb, s.idle.TargetGroupArn, int(desired)).Run(ctx); err != nil {
 				return err
 			}
 			*moved = true
@@ -226,9 +217,9 @@ func (s *Colours) shift(ctx context.Context, run *Run, desired int32, moved *boo
 // that receives traffic, and the environment's health URLs.
 func (s *Colours) bakeRun(ctx context.Context, run *Run, desired int32, pct int) traffic.Bake {
 	bg := run.Env.BlueGreen
-	checks := []traffic.Check{traffic.TargetCheck(run.ELB, s.idle.TargetGroupArn, int(desired))}
+	checks := []traffic.Check{traffic.TargetCheck(run.elb, s.idle.TargetGroupArn, int(desired))}
 	if pct < 100 {
-		checks = append(checks, traffic.TargetCheck(run.ELB, s.live.TargetGroupArn, 1))
+		checks = append(checks, traffic.TargetCheck(run.elb, s.live.TargetGroupArn, 1))
 	}
 	for _, u := range run.Env.Health.URLs {
 		checks = append(checks, traffic.HTTPCheck{Clock: run.clock, URL: u, Status: bg.HealthCheck.Status, Timeout: defaultProbeTiming}.Check())

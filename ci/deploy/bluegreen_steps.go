@@ -40,7 +40,7 @@ func (r *Run) serviceChange(service string, f func(*manifest.ServiceChange)) {
 // own task definition and count (render recorded the live colour's as its
 // base) and the live colour's count.
 func (s *Colours) recordBefore(ctx context.Context, run *Run) error {
-	svcs, err := ecs.DescribeServices(ctx, run.ECS, run.Env.Cluster, []string{s.live.Service, s.idle.Service})
+	svcs, err := ecs.DescribeServices(ctx, run.ecs, run.Env.Cluster, []string{s.live.Service, s.idle.Service})
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Colours) recordBefore(ctx context.Context, run *Run) error {
 func (s *Colours) deployIdle(ctx context.Context, run *Run, taskDef string, desired int32) error {
 	since := run.now()
 	if err := run.Stage(ctx, StageDeployIdle, func(ctx context.Context) error {
-		_, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, []ecs.ServiceUpdate{{Service: s.idle.Service, TaskDefinition: taskDef, DesiredCount: aws.Int32(desired)}})
+		_, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, []ecs.ServiceUpdate{{Service: s.idle.Service, TaskDefinition: taskDef, DesiredCount: aws.Int32(desired)}})
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (s *Colours) deployIdle(ctx context.Context, run *Run, taskDef string, desi
 		return err
 	}
 	return run.Stage(ctx, StageWaitIdle, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: []string{s.idle.Service},
+		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: []string{s.idle.Service},
 			Expect: map[string]string{s.idle.Service: taskDef}, Timeout: run.Env.Timeouts.Deploy.Duration,
 			Poll: run.Env.Timeouts.Poll.Duration, Out: run.Out, Since: since})
 		return err
@@ -90,7 +90,7 @@ func (s *Colours) gate(ctx context.Context, run *Run, desired int32) error {
 	bg := run.Env.BlueGreen
 	hc := bg.HealthCheck
 	if bg.TestListenerArn != "" {
-		test := newRouter(run.ELB, bg)
+		test := newRouter(run.elb, bg)
 		test.ListenerArn, test.RuleArn = bg.TestListenerArn, ""
 		if err := test.SwitchTo(ctx, s.idle); err != nil {
 			return fmt.Errorf("pointing the test listener at %s: %w", s.idle.Name, err)
@@ -99,7 +99,7 @@ func (s *Colours) gate(ctx context.Context, run *Run, desired int32) error {
 	}
 	budget := time.Duration(max(hc.Retries, 1)) * hc.Interval.Duration
 	poll := min(hc.Interval.Duration, defaultGatePoll)
-	rep, err := traffic.WaitTargetsHealthy(ctx, run.ELB, s.idle.TargetGroupArn, int(desired), traffic.WaitOptions{Clock: run.clock, Timeout: budget, Interval: poll, Out: prefixed(run)})
+	rep, err := traffic.WaitTargetsHealthy(ctx, run.elb, s.idle.TargetGroupArn, int(desired), traffic.WaitOptions{Clock: run.clock, Timeout: budget, Interval: poll, Out: prefixed(run)})
 	if err != nil {
 		return err
 	}
@@ -136,20 +136,20 @@ func (s *Colours) deployOthers(ctx context.Context, run *Run) error {
 	}
 	since := run.now()
 	if err := run.Stage(ctx, StageDeployOthers, func(ctx context.Context) error {
-		_, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, updates)
+		_, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, updates)
 		return err
 	}); err != nil {
 		return err
 	}
 	err := run.Stage(ctx, StageWaitOthers, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: names, Expect: expect,
+		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: names, Expect: expect,
 			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration, Out: run.Out, Since: since})
 		return err
 	})
 	if err != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), switchBackTimeout)
 		defer cancel()
-		if _, rerr := ecs.UpdateServices(rctx, run.ECS, run.Env.Cluster, reverts); rerr != nil {
+		if _, rerr := ecs.UpdateServices(rctx, run.ecs, run.Env.Cluster, reverts); rerr != nil {
 			run.Warn("reverting %v to their previous task definitions: %v", names, rerr)
 		} else {
 			run.Printf("    %v pointed back at their previous task definitions", names)
@@ -166,7 +166,7 @@ func (s *Colours) scaleDownOld(ctx context.Context, run *Run) error {
 		to = *p
 	}
 	return run.Stage(ctx, StageScaleDownOld, func(ctx context.Context) error {
-		if _, err := run.ECS.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(run.Env.Cluster),
+		if _, err := run.ecs.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(run.Env.Cluster),
 			Service: aws.String(s.live.Service), DesiredCount: aws.Int32(to)}); err != nil {
 			return fmt.Errorf("ecs UpdateService %s desiredCount %d: %w", s.live.Service, to, err)
 		}

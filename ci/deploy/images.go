@@ -25,7 +25,7 @@ func (r *Run) checkImages(ctx context.Context, opts Options) error {
 		}
 		refs = append(refs, ecr.ImageRef{App: app, Repository: r.Env.Repository(app), Tag: tag})
 	}
-	imgs, err := ecr.CheckRelease(ctx, r.ECR, r.Env.Registry, refs)
+	imgs, err := ecr.CheckRelease(ctx, r.ecr, r.Env.Registry, refs)
 	if err != nil {
 		return err
 	}

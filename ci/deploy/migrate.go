@@ -30,7 +30,7 @@ func (r *Run) migrate(ctx context.Context) error {
 	r.mu.Lock()
 	r.Manifest.Migration = &manifest.Migration{TaskDefinition: mc.TaskDefinition, Command: mc.Command}
 	r.mu.Unlock()
-	res, err := ecs.RunMigration(ctx, r.ECS, r.Logs, ecs.Migration{Clock: r.clock,
+	res, err := ecs.RunMigration(ctx, r.ecs, r.logs, ecs.Migration{Clock: r.clock,
 		Cluster: r.Env.Cluster, TaskDefinition: mc.TaskDefinition, Container: mc.Container,
 		Image: img.Ref(), Command: mc.Command, Service: backend.Current,
 		Timeout: r.Env.Timeouts.Migration.Duration, Poll: r.Env.Timeouts.Poll.Duration, LogLines: mc.LogLines, Out: r.Out,

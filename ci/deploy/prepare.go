@@ -27,7 +27,7 @@ func (r *Run) prepare(ctx context.Context, strat Strategy) error {
 			}
 		}
 	}
-	svcs, err := ecs.DescribeServices(ctx, r.ECS, r.Env.Cluster, names)
+	svcs, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
 	if err != nil {
 		return err
 	}

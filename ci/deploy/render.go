@@ -15,7 +15,7 @@ import (
 // diff, and registers it unless this is a dry run.
 func (r *Run) render(ctx context.Context) error {
 	for _, t := range r.Targets {
-		old, err := ecs.DescribeTaskDefinition(ctx, r.ECS, aws.ToString(t.Current.TaskDefinition))
+		old, err := ecs.DescribeTaskDefinition(ctx, r.ecs, aws.ToString(t.Current.TaskDefinition))
 		if err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func (r *Run) render(ctx context.Context) error {
 		change := manifest.ServiceChange{Service: t.Service, Cluster: r.Env.Cluster,
 			TaskDefinitionBefore: aws.ToString(t.Current.TaskDefinition), DesiredCountBefore: t.Current.DesiredCount}
 		if !r.DryRun {
-			reg, err := ecs.Register(ctx, r.ECS, in)
+			reg, err := ecs.Register(ctx, r.ecs, in)
 			if err != nil {
 				return err
 			}

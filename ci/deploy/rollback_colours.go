@@ -15,14 +15,14 @@ import (
 // rollbackColours undoes a blue/green or canary deploy: old colour up,
 // stable and healthy first, then traffic back, then the new colour down.
 func (r *Run) rollbackColours(ctx context.Context, orig *manifest.Manifest) error {
-	router := newRouter(r.ELB, r.Env.BlueGreen)
+	router := newRouter(r.elb, r.Env.BlueGreen)
 	router.ListenerArn, router.RuleArn = orig.Traffic.ListenerArn, orig.Traffic.RuleArn
 	old, err := router.ColourByName(orig.Traffic.LiveColourBefore)
 	if err != nil {
 		return err
 	}
 	failed := router.Other(old)
-	cur, err := ecs.DescribeServices(ctx, r.ECS, r.Env.Cluster, []string{old.Service, failed.Service})
+	cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, []string{old.Service, failed.Service})
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (r *Run) restoreColour(ctx context.Context, c traffic.Colour, taskDef strin
 	}
 	hc := r.Env.BlueGreen.HealthCheck
 	budget := time.Duration(max(hc.Retries, 1)) * hc.Interval.Duration
-	rep, err := traffic.WaitTargetsHealthy(ctx, r.ELB, c.TargetGroupArn, int(desired),
+	rep, err := traffic.WaitTargetsHealthy(ctx, r.elb, c.TargetGroupArn, int(desired),
 		traffic.WaitOptions{Clock: r.clock, Timeout: budget, Interval: min(hc.Interval.Duration, defaultGatePoll), Out: prefixed(r)})
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (r *Run) restoreColour(ctx context.Context, c traffic.Colour, taskDef strin
 // scaleColour points a colour's service at taskDef with desired tasks
 // (skipping the call when it already is) and, if wait, waits until stable.
 func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string, desired int32, wait bool) error {
-	cur, err := ecs.DescribeServices(ctx, r.ECS, r.Env.Cluster, []string{c.Service})
+	cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, []string{c.Service})
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string,
 		TaskDefinitionBefore: aws.ToString(svc.TaskDefinition), DesiredCountBefore: svc.DesiredCount}
 	since := r.now()
 	if before.TaskDefinitionBefore != taskDef || svc.DesiredCount != desired {
-		if _, err := r.ECS.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(r.Env.Cluster), Service: aws.String(c.Service),
+		if _, err := r.ecs.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(r.Env.Cluster), Service: aws.String(c.Service),
 			TaskDefinition: aws.String(taskDef), DesiredCount: aws.Int32(desired)}); err != nil {
 			return fmt.Errorf("ecs UpdateService %s -> %s x%d: %w", c.Service, shortARN(taskDef), desired, err)
 		}
@@ -140,7 +140,7 @@ func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string,
 	if !wait {
 		return nil
 	}
-	_, err = ecs.WaitStable(ctx, r.ECS, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: []string{c.Service},
+	_, err = ecs.WaitStable(ctx, r.ecs, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: []string{c.Service},
 		Expect: map[string]string{c.Service: taskDef}, Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration,
 		Out: r.Out, Since: since})
 	return err

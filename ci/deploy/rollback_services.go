@@ -26,7 +26,7 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 	expect := map[string]string{}
 	since := r.now()
 	if err := r.Stage(ctx, StageRestoreServices, func(ctx context.Context) error {
-		cur, err := ecs.DescribeServices(ctx, r.ECS, r.Env.Cluster, names)
+		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
 		if err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 			expect[n] = c.TaskDefinitionBefore
 			r.Printf("    %s: %s -> %s", n, shortARN(now), shortARN(c.TaskDefinitionBefore))
 		}
-		_, err = ecs.UpdateServices(ctx, r.ECS, r.Env.Cluster, updates)
+		_, err = ecs.UpdateServices(ctx, r.ecs, r.Env.Cluster, updates)
 		return err
 	}); err != nil {
 		return err
@@ -58,7 +58,7 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 		for n := range expect {
 			wait = append(wait, n)
 		}
-		_, err := ecs.WaitStable(ctx, r.ECS, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: wait, Expect: expect,
+		_, err := ecs.WaitStable(ctx, r.ecs, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: wait, Expect: expect,
 			Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration, Out: r.Out, Since: since})
 		return err
 	})

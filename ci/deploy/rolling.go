@@ -11,10 +11,6 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 )
 
-func init() {
-	RegisterStrategy(config.StrategyRolling, func(*config.Environment) (Strategy, error) { return Rolling{}, nil })
-}
-
 // Rolling updates every target service at once and waits until all are
 // stable (ECS rolling update with the deployment circuit breaker), then
 // checks the environment's health URLs.
@@ -42,7 +38,7 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 	}
 	since := run.now()
 	if err := run.Stage(ctx, StageDeploy, func(ctx context.Context) error {
-		done, err := ecs.UpdateServices(ctx, run.ECS, run.Env.Cluster, updates)
+		done, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, updates)
 		for _, s := range done {
 			run.Printf("    %s: deployment of %s started", s, shortARN(expect[s]))
 		}
@@ -51,7 +47,7 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		return err
 	}
 	if err := run.Stage(ctx, StageWait, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ECS, ecs.WaitOptions{Clock: run.clock,
+		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock,
 			Cluster: run.Env.Cluster, Services: names, Expect: expect,
 			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration,
 			Out: run.Out, Since: since,

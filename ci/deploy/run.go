@@ -15,19 +15,16 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/ecr"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/traffic"
 )
 
 // Run is the state of one deploy, shared by the orchestrator and the strategy.
 type Run struct {
 	Env      *config.Environment
-	AWS      aws.Config
-	ECS      *awsecs.Client
-	ECR      *awsecr.Client
-	Logs     *cloudwatchlogs.Client
-	ELB      *elasticloadbalancingv2.Client
 	Manifest *manifest.Manifest
 	// Out receives progress lines; safe for concurrent use.
 	Out io.Writer
@@ -36,6 +33,13 @@ type Run struct {
 	// Images maps app -> release image (digest-pinned once checked).
 	Images map[string]manifest.Image
 	DryRun bool
+
+	// The AWS API the strategies use, built by connect from cfg.
+	cfg  aws.Config
+	ecs  ecs.API
+	ecr  ecr.API
+	logs ecs.LogsAPI
+	elb  traffic.ELBAPI
 
 	mu           sync.Mutex
 	manifestPath string
@@ -161,10 +165,10 @@ func (r *Run) Save() {
 // connect builds the AWS clients of the run from its aws.Config; deploy and
 // rollback call it once their inputs are validated.
 func (r *Run) connect() {
-	r.ECS = awsecs.NewFromConfig(r.AWS)
-	r.ECR = awsecr.NewFromConfig(r.AWS)
-	r.Logs = cloudwatchlogs.NewFromConfig(r.AWS)
-	r.ELB = elasticloadbalancingv2.NewFromConfig(r.AWS)
+	r.ecs = awsecs.NewFromConfig(r.cfg)
+	r.ecr = awsecr.NewFromConfig(r.cfg)
+	r.logs = cloudwatchlogs.NewFromConfig(r.cfg)
+	r.elb = elasticloadbalancingv2.NewFromConfig(r.cfg)
 }
 
 // now is the run's clock in UTC, for manifest timestamps.

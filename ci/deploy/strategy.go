@@ -3,9 +3,6 @@ package deploy
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
-	"sync"
 
 	"github.com/bitflow-lms/pipeline/ci/config"
 )
@@ -24,40 +21,13 @@ type Strategy interface {
 	Deploy(ctx context.Context, run *Run) error
 }
 
-// StrategyFactory builds a strategy for an environment (validated config).
-type StrategyFactory func(env *config.Environment) (Strategy, error)
-
-var (
-	strategiesMu sync.RWMutex
-	strategies   = map[string]StrategyFactory{}
-)
-
-// RegisterStrategy makes a strategy available by name (call it from init).
-func RegisterStrategy(name string, f StrategyFactory) {
-	strategiesMu.Lock()
-	defer strategiesMu.Unlock()
-	strategies[name] = f
-}
-
-// Strategies lists the registered strategy names.
-func Strategies() []string {
-	strategiesMu.RLock()
-	defer strategiesMu.RUnlock()
-	var out []string
-	for n := range strategies {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// NewStrategy builds the named strategy for env.
+// NewStrategy builds the named strategy for env (validated config).
 func NewStrategy(name string, env *config.Environment) (Strategy, error) {
-	strategiesMu.RLock()
-	f := strategies[name]
-	strategiesMu.RUnlock()
-	if f == nil {
-		return nil, fmt.Errorf("strategy %q is not available in this build (available: %s)", name, strings.Join(Strategies(), ", "))
+	switch name {
+	case config.StrategyRolling:
+		return Rolling{}, nil
+	case config.StrategyBlueGreen, config.StrategyCanary:
+		return newColours(env, name)
 	}
-	return f(env)
+	return nil, fmt.Errorf("unknown strategy %q (known: %s, %s, %s)", name, config.StrategyRolling, config.StrategyBlueGreen, config.StrategyCanary)
 }
