@@ -258,8 +258,11 @@ func TestTrustPolicy(t *testing.T) {
 	if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
 		t.Errorf("aud condition = %q", eq["token.actions.githubusercontent.com:aud"])
 	}
-	if eq["token.actions.githubusercontent.com:sub"] != "repo:ORG/REPO:environment:production" {
-		t.Errorf("sub condition = %q, want the production environment of the repository only", eq["token.actions.githubusercontent.com:sub"])
+	// The subject names the branch too (custom sub template repo,context,ref), so the
+	// role does not depend on the GitHub environment's branch policy, a setting this
+	// repository cannot check: a job on another branch gets another subject.
+	if eq["token.actions.githubusercontent.com:sub"] != "repo:ORG/REPO:environment:production:ref:refs/heads/main" {
+		t.Errorf("sub condition = %q, want the production environment of the repository on main only", eq["token.actions.githubusercontent.com:sub"])
 	}
 	if _, like := st.Condition["StringLike"]; like {
 		t.Error("trust uses StringLike: a wildcard sub would let any branch or environment assume the deploy role")
