@@ -60,7 +60,8 @@ func (m *Bitflow) setup(ctx context.Context, environment string, a awsArgs, rep 
 	return d, err
 }
 
-// loadEnvironment reads ci/environments/NAME.yaml from the source and validates it.
+// loadEnvironment reads ci/environments/NAME.yaml from the source and validates it
+// with the app list of bitflow-frontend/apps.json (the same parser as the CLI).
 func (m *Bitflow) loadEnvironment(ctx context.Context, name string) (*config.Environment, error) {
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
 		return nil, fmt.Errorf("environment --name %q: give a name from ci/environments/ (e.g. production)", name)
@@ -70,7 +71,11 @@ func (m *Bitflow) loadEnvironment(ctx context.Context, name string) (*config.Env
 	if err != nil {
 		return nil, fmt.Errorf("environment --name %s: %s not found in the source: %w", name, file, err)
 	}
-	return config.Parse(file, []byte(body))
+	list, err := m.frontendApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return config.Parse(file, []byte(body), list)
 }
 
 // reporterArgs are the reporters declared by with-github and with-slack.

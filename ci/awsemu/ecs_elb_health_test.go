@@ -298,7 +298,13 @@ func TestHealthCheckGracePeriodValidation(t *testing.T) {
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidParameterException" {
 		t.Errorf("negative grace period: %v", err)
 	}
-	_, err = f.ecs.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(seed.Cluster), Service: aws.String(seed.FrontendService), HealthCheckGracePeriodSeconds: aws.Int32(30)})
+	if _, err := f.ecs.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String(seed.Cluster), ServiceName: aws.String("no-load-balancer"),
+		TaskDefinition: aws.String(seed.BackendFamily), DesiredCount: aws.Int32(0), LaunchType: types.LaunchTypeFargate,
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: seed.DefaultSubnets, SecurityGroups: seed.DefaultSecurityGroups}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.ecs.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(seed.Cluster), Service: aws.String("no-load-balancer"), HealthCheckGracePeriodSeconds: aws.Int32(30)})
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidParameterException" || !strings.Contains(ae.ErrorMessage(), "load balancers") {
 		t.Errorf("grace period on a service without load balancers: %v", err)
 	}

@@ -1,46 +1,62 @@
 package config
 
-// App is one of the frontend portals of the bitflow-frontend monorepo.
-type App struct {
-	Name string `json:"name"`
-	Port int    `json:"port"`
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bitflow-lms/pipeline/ci/apps"
+)
+
+// AppsFile is where the frontend monorepo lists its portals, relative to the
+// repository root: the one app list of the whole pipeline.
+const AppsFile = "bitflow-frontend/apps.json"
+
+// FindApps reads AppsFile from the first of the given directories, or one of
+// their parents, that has it; it returns the list and the path it read.
+func FindApps(dirs ...string) ([]apps.App, string, error) {
+	path, err := FindRepoFile(AppsFile, dirs...)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, path, err
+	}
+	list, err := apps.Parse(b)
+	if err != nil {
+		return nil, path, fmt.Errorf("%s: %w", path, err)
+	}
+	return list, path, nil
 }
 
-// Apps are the 14 Next.js portals, in the seed's build order, each on its
-// own port (3001-3014). Their images are RepositoryPrefix+Name. A test keeps
-// this list equal to bitflow-frontend/apps.json.
-var Apps = []App{
-	{"bitflow-admin", 3001},
-	{"university-owner", 3002},
-	{"super-admin", 3003},
-	{"principal", 3004},
-	{"college-admin", 3005},
-	{"super-academics", 3006},
-	{"faculty-teacher", 3007},
-	{"student", 3008},
-	{"parent", 3009},
-	{"admission-admin", 3010},
-	{"super-accountant", 3011},
-	{"college-accounts-admin", 3012},
-	{"college-fee-admin", 3013},
-	{"super-non-teaching-manager", 3014},
+// IsApp tells whether name is one of the environment's frontend apps.
+func (e *Environment) IsApp(name string) bool {
+	_, err := apps.Find(e.Apps, name)
+	return err == nil
 }
 
-// IsApp tells whether name is one of the 14 frontend apps.
-func IsApp(name string) bool {
-	for _, a := range Apps {
-		if a.Name == name {
-			return true
+// AppNames lists the frontend app names in apps.json order.
+func (e *Environment) AppNames() []string { return apps.Names(e.Apps) }
+
+// FindRepoFile returns the path of rel (a slash-separated path from the
+// repository root) in the first of dirs, or one of their parents, that has it.
+func FindRepoFile(rel string, dirs ...string) (string, error) {
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		for dir := abs; ; dir = filepath.Dir(dir) {
+			path := filepath.Join(dir, filepath.FromSlash(rel))
+			if _, err := os.Stat(path); err == nil {
+				return path, nil
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
 		}
 	}
-	return false
-}
-
-// AppNames lists the 14 frontend app names in order.
-func AppNames() []string {
-	out := make([]string, len(Apps))
-	for i, a := range Apps {
-		out[i] = a.Name
-	}
-	return out
+	return "", fmt.Errorf("cannot find %s in %s or a parent directory", rel, strings.Join(dirs, ", "))
 }

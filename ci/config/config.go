@@ -9,6 +9,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/apps"
 )
 
 // Strategy names.
@@ -25,7 +27,7 @@ const (
 )
 
 // BackendApp is the app name of the Laravel API image (repository bitflow-backend).
-const BackendApp = "backend"
+const BackendApp = apps.Backend
 
 // DefaultMigrationCommand is the seed's migration command.
 var DefaultMigrationCommand = []string{"php", "artisan", "migrate", "--force"}
@@ -46,8 +48,15 @@ type Environment struct {
 	Cluster string `yaml:"cluster"`
 	// Strategy is rolling, bluegreen or canary (default rolling).
 	Strategy string `yaml:"strategy"`
-	// Services are the ECS services a release updates.
+	// Services are the ECS services a release updates: the ones written under
+	// services, then one per frontend app derived from Portals.
 	Services []Service `yaml:"services"`
+	// Portals derives one ECS service per frontend app of apps.json.
+	Portals *Portals `yaml:"portals"`
+	// LoadBalancer is the ALB whose listener rules route to the services' target groups.
+	LoadBalancer *LoadBalancer `yaml:"loadBalancer"`
+	// Roles are the IAM roles the task definitions run with.
+	Roles Roles `yaml:"roles"`
 	// Migration is the one-off task run with the new backend image before traffic moves.
 	Migration Migration `yaml:"migration"`
 	// Health lists URLs that answer when the release is healthy.
@@ -63,6 +72,8 @@ type Environment struct {
 
 	// File is the path the environment was loaded from (for error messages).
 	File string `yaml:"-"`
+	// Apps are the frontend portals of bitflow-frontend/apps.json (see FindApps).
+	Apps []apps.App `yaml:"-"`
 }
 
 // Service is one ECS service and the containers in its task definition that
@@ -72,15 +83,51 @@ type Service struct {
 	Name string `yaml:"name"`
 	// Role is "backend" or "frontend".
 	Role string `yaml:"role"`
-	// Containers maps container names to apps.
+	// Family is the task-definition family the service runs (default: Name).
+	Family string `yaml:"family,omitempty"`
+	// Containers maps container names to apps (at most 10: the ECS quota).
 	Containers []Container `yaml:"containers"`
+	// TargetGroup is the name of the ALB target group the service is
+	// attached to, through its container with a port ("" for none).
+	TargetGroup string `yaml:"targetGroup,omitempty"`
+	// Rule is the rule of LoadBalancer's listener that forwards to TargetGroup.
+	Rule *Rule `yaml:"rule,omitempty"`
+
+	origin *origin // set on services derived from Portals
 }
 
 // Container says that the container Name of a service's task definition runs
-// the image of App ("backend" or one of the 14 frontend apps).
+// the image of App ("backend" or one of the frontend apps).
 type Container struct {
 	Name string `yaml:"name"`
 	App  string `yaml:"app"`
+	// Port is the container port the service's target group forwards to
+	// (a portal's port comes from apps.json).
+	Port int `yaml:"port,omitempty"`
+}
+
+// Rule is an ALB listener rule: host-header and/or path-pattern conditions
+// and a priority unique on the listener (1..50000).
+type Rule struct {
+	Host     string `yaml:"host,omitempty"`
+	Path     string `yaml:"path,omitempty"`
+	Priority int    `yaml:"priority,omitempty"`
+}
+
+// LoadBalancer names the application load balancer and the listener whose
+// rules route to the services (names, not ARNs: they are known before the
+// account exists).
+type LoadBalancer struct {
+	Name         string `yaml:"name"`
+	ListenerPort int    `yaml:"listenerPort"`
+}
+
+// Roles are IAM role names (not ARNs: the account comes from accountId).
+type Roles struct {
+	// Execution pulls images and writes logs (default bitflow-ecs-task-execution-role).
+	Execution string `yaml:"execution"`
+	// Task is the role the containers run as (default bitflow-ecs-task-role).
+	Task string `yaml:"task"`
 }
 
 // Migration is the database migration task.

@@ -34,6 +34,17 @@ func TestShippedEnvironmentsLoad(t *testing.T) {
 			if got := env.AppsDeployed(); len(got) != 15 || got[0] != "backend" {
 				t.Errorf("apps deployed = %v, want backend + 14 frontend apps", got)
 			}
+			if len(env.Services) != 15 {
+				t.Errorf("%d services, want bitflow-backend + one per portal", len(env.Services))
+			}
+			for _, s := range env.Services {
+				if len(s.Containers) > MaxContainersPerTask {
+					t.Errorf("service %s: %d containers in one task definition (ECS allows %d)", s.Name, len(s.Containers), MaxContainersPerTask)
+				}
+				if s.TargetGroup == "" || s.Rule == nil || s.PortContainer() == nil {
+					t.Errorf("service %s: target group %q, rule %v: every service is behind the ALB", s.Name, s.TargetGroup, s.Rule)
+				}
+			}
 			if strings.Join(env.Migration.Command, " ") != "php artisan migrate --force" {
 				t.Errorf("migration command = %q", env.Migration.Command)
 			}
@@ -55,7 +66,7 @@ accountId: "123456789012"
 services:
   - {name: bitflow-backend, role: backend, containers: [{name: backend, app: backend}]}
 migration: {taskDefinition: bitflow-migration, container: migration}
-`))
+`), testApps(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +83,7 @@ migration: {taskDefinition: bitflow-migration, container: migration}
 // problemsOf parses src and returns its problems as "field: message" strings.
 func problemsOf(t *testing.T, src string) (*ValidationError, string) {
 	t.Helper()
-	_, err := Parse("environments/bad.yaml", []byte(src))
+	_, err := Parse("environments/bad.yaml", []byte(src), testApps(t))
 	var verr *ValidationError
 	if !errors.As(err, &verr) {
 		t.Fatalf("want *ValidationError, got %v", err)
@@ -100,7 +111,7 @@ blueGreen:
 	for _, want := range []string{
 		`environments/bad.yaml: region (line 2): "us-east-l" is not an AWS region`,
 		`environments/bad.yaml: accountId (line 3): "12345" is not a 12-digit AWS account ID`,
-		`services[0].containers[0].app (line 10): "studnt" is not one of the 14 frontend apps`,
+		`services[0].containers[0].app (line 10): "studnt" is not one of the 14 apps of bitflow-frontend/apps.json`,
 		`services (line 6): need exactly one service with role backend, found 0`,
 		`blueGreen.listenerArn (line 13): "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1" is not an elasticloadbalancing listener ARN`,
 		`blueGreen.blue.targetGroupArn (line 14): "not-an-arn" is not an ARN`,
@@ -224,7 +235,7 @@ accountId: "123456789012"
 services:
   - {name: bitflow-backend, role: backend, containers: [{name: backend, app: backend}]}
 migration: {disabled: true}
-`))
+`), testApps(t))
 	if err != nil {
 		t.Fatal(err)
 	}

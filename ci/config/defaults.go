@@ -16,6 +16,10 @@ const (
 	DefaultBake             = 10 * time.Minute
 	DefaultCanaryBake       = 5 * time.Minute
 	DefaultScaleDownTo      = int32(1)
+	DefaultLoadBalancer     = "bitflow-alb"
+	DefaultListenerPort     = 443
+	DefaultExecutionRole    = "bitflow-ecs-task-execution-role"
+	DefaultTaskRole         = "bitflow-ecs-task-role"
 )
 
 func (e *Environment) applyDefaults() {
@@ -28,6 +32,21 @@ func (e *Environment) applyDefaults() {
 	if e.Registry == "" && accountRE.MatchString(e.AccountID) && regionRE.MatchString(e.Region) {
 		e.Registry = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", e.AccountID, e.Region)
 	}
+	if e.Roles.Execution == "" {
+		e.Roles.Execution = DefaultExecutionRole
+	}
+	if e.Roles.Task == "" {
+		e.Roles.Task = DefaultTaskRole
+	}
+	if lb := e.LoadBalancer; lb != nil {
+		if lb.Name == "" {
+			lb.Name = DefaultLoadBalancer
+		}
+		if lb.ListenerPort == 0 {
+			lb.ListenerPort = DefaultListenerPort
+		}
+	}
+	e.derivePortals()
 	if e.Strategy == "" {
 		e.Strategy = StrategyRolling
 	}

@@ -1,6 +1,9 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Backend returns the service with role backend (validation guarantees one).
 func (e *Environment) Backend() *Service {
@@ -48,4 +51,44 @@ func (e *Environment) WithStrategy(name string) (*Environment, error) {
 		return nil, fmt.Errorf("strategy override %q: %w", name, err)
 	}
 	return &cp, nil
+}
+
+// LogGroup is the CloudWatch Logs group of a task-definition family's
+// awslogs driver: /ecs/<family>.
+func LogGroup(family string) string { return "/ecs/" + family }
+
+// LogGroups lists the log groups of every service family and of the
+// migration task, each once.
+func (e *Environment) LogGroups() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(family string) {
+		if family != "" && !seen[family] {
+			seen[family] = true
+			out = append(out, LogGroup(family))
+		}
+	}
+	for i := range e.Services {
+		add(e.Services[i].TaskFamily())
+	}
+	if !e.Migration.Disabled {
+		add(e.MigrationFamily())
+	}
+	return out
+}
+
+// MigrationFamily is the family of the migration task definition (its
+// family[:revision] or ARN without the revision).
+func (e *Environment) MigrationFamily() string {
+	td := e.Migration.TaskDefinition
+	if i := strings.LastIndex(td, "task-definition/"); i >= 0 {
+		td = td[i+len("task-definition/"):]
+	}
+	fam, _, _ := strings.Cut(td, ":")
+	return fam
+}
+
+// RoleArn is the ARN of an IAM role name in the environment's account.
+func (e *Environment) RoleArn(name string) string {
+	return "arn:aws:iam::" + e.AccountID + ":role/" + name
 }

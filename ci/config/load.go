@@ -5,27 +5,36 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/bitflow-lms/pipeline/ci/apps"
 	"go.yaml.in/yaml/v3"
 )
 
-// Load reads, defaults and validates one environment file. Any problem
-// (unknown key, bad value, missing service, unknown app, malformed region,
-// account or ARN) is reported as a *ValidationError listing all of them.
+// Load reads, defaults and validates one environment file, with the app
+// list of the repository's bitflow-frontend/apps.json (found above the file,
+// else above the working directory; see FindApps). Any problem (unknown key,
+// bad value, missing service, unknown app, malformed region, account or ARN)
+// is reported as a *ValidationError listing all of them.
 func Load(path string) (*Environment, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("environment config: %w", err)
 	}
-	return Parse(path, b)
+	list, _, err := FindApps(filepath.Dir(path), ".")
+	if err != nil {
+		return nil, fmt.Errorf("environment config %s: %w", path, err)
+	}
+	return Parse(path, b, list)
 }
 
-// Parse is Load on bytes already read; file names them in errors.
-func Parse(file string, data []byte) (*Environment, error) {
-	var env Environment
+// Parse is Load on bytes already read, with the frontend apps given (parse
+// bitflow-frontend/apps.json with apps.Parse); file names them in errors.
+func Parse(file string, data []byte, frontendApps []apps.App) (*Environment, error) {
+	env := Environment{Apps: frontendApps}
 	var root yaml.Node
 	verr := &ValidationError{File: file}
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -69,6 +69,8 @@ func (e *Environment) problems() []Problem {
 		c.add("strategy", "%q is not one of rolling, bluegreen, canary", e.Strategy)
 	}
 	e.checkServices(c)
+	e.checkPortals(c)
+	e.checkLoadBalancer(c)
 	e.checkMigration(c)
 	e.checkState(c)
 	for i, u := range e.Health.URLs {
@@ -82,77 +84,6 @@ func (e *Environment) problems() []Problem {
 	}
 	e.checkTraffic(c)
 	return c.ps
-}
-
-func (e *Environment) checkServices(c *checker) {
-	if len(e.Services) == 0 {
-		c.add("services", "missing: name the backend service and the frontend service(s)")
-		return
-	}
-	seenSvc := map[string]int{}
-	seenApp := map[string]string{}
-	backends := 0
-	for i, s := range e.Services {
-		f := fmt.Sprintf("services[%d]", i)
-		if s.Name == "" {
-			c.add(f+".name", "missing service name")
-		} else if !ecsNameRE.MatchString(s.Name) {
-			c.add(f+".name", "%q is not an ECS service name", s.Name)
-		} else if j, dup := seenSvc[s.Name]; dup {
-			c.add(f+".name", "service %q is already listed as services[%d]", s.Name, j)
-		} else {
-			seenSvc[s.Name] = i
-		}
-		switch s.Role {
-		case RoleBackend:
-			backends++
-		case RoleFrontend:
-		case "":
-			c.add(f+".role", "missing (backend or frontend)")
-		default:
-			c.add(f+".role", "%q is not backend or frontend", s.Role)
-		}
-		if len(s.Containers) == 0 {
-			c.add(f+".containers", "missing: list which container runs which app image")
-		}
-		seenCtr := map[string]bool{}
-		for j, ct := range s.Containers {
-			cf := fmt.Sprintf("%s.containers[%d]", f, j)
-			if ct.Name == "" {
-				c.add(cf+".name", "missing container name")
-			} else if seenCtr[ct.Name] {
-				c.add(cf+".name", "container %q is listed twice in service %q", ct.Name, s.Name)
-			}
-			seenCtr[ct.Name] = true
-			switch {
-			case ct.App == "":
-				c.add(cf+".app", "missing app")
-			case s.Role == RoleBackend && ct.App != BackendApp:
-				c.add(cf+".app", "%q: a backend service's containers run app %q", ct.App, BackendApp)
-			case s.Role == RoleFrontend && !IsApp(ct.App):
-				c.add(cf+".app", "%q is not one of the 14 frontend apps (%s)", ct.App, strings.Join(AppNames(), ", "))
-			case s.Role == RoleFrontend:
-				if prev, dup := seenApp[ct.App]; dup {
-					c.add(cf+".app", "app %q is already deployed by %s", ct.App, prev)
-				}
-				seenApp[ct.App] = cf
-			}
-		}
-	}
-	if backends != 1 {
-		c.add("services", "need exactly one service with role backend, found %d", backends)
-	}
-	if len(seenApp) > 0 {
-		var missing []string
-		for _, a := range AppNames() {
-			if _, ok := seenApp[a]; !ok {
-				missing = append(missing, a)
-			}
-		}
-		if len(missing) > 0 {
-			c.add("services", "frontend apps not deployed by any service: %s", strings.Join(missing, ", "))
-		}
-	}
 }
 
 func (e *Environment) checkMigration(c *checker) {

@@ -7,70 +7,25 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
-	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
 	"github.com/bitflow-lms/pipeline/ci/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/config"
-	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
-// fifteenServices seeds the default topology and splits the frontend into
-// one service per portal (bitflow-<app>, one container each), so a release
-// updates 15 services: the backend and 14 portals.
+// fifteenServices seeds the emulator environment's topology: a release
+// updates 15 services, the backend and one per portal.
 func fifteenServices(b *testing.B, srv *awsemu.Server, cfg aws.Config) *config.Environment {
 	b.Helper()
-	ctx := context.Background()
-	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: oldSHA, BackendDesired: 1, FrontendDesired: 1}); err != nil {
-		b.Fatal(err)
-	}
-	client := awsecs.NewFromConfig(cfg)
-	fe, err := ecs.DescribeTaskDefinition(ctx, client, seed.FrontendFamily)
+	res, err := seed.Bitflow(context.Background(), cfg, seed.Options{ImageTag: oldSHA, BackendDesired: 1, FrontendDesired: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	backend, _ := ecs.DescribeServices(ctx, client, seed.Cluster, []string{seed.BackendService})
-	net := backend[seed.BackendService].NetworkConfiguration
-	env := &config.Environment{
-		Name: "bench", Region: srv.Region(), AccountID: srv.AccountID(), Cluster: seed.Cluster,
-		Services:  []config.Service{{Name: seed.BackendService, Role: config.RoleBackend, Containers: []config.Container{{Name: seed.BackendContainer, App: config.BackendApp}}}},
-		Migration: config.Migration{TaskDefinition: seed.MigrationFamily, Container: seed.BackendContainer},
+	if len(res.Env.Services) != 15 {
+		b.Fatalf("%d services seeded", len(res.Env.Services))
 	}
-	for i, app := range config.AppNames() {
-		in := ecs.RegisterInput(fe)
-		in.Family = aws.String("bitflow-" + app)
-		in.Cpu, in.Memory = aws.String("512"), aws.String("1024")
-		in.ContainerDefinitions = []ecstypes.ContainerDefinition{fe.ContainerDefinitions[i]}
-		if _, err := client.RegisterTaskDefinition(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-		name := "bitflow-" + app
-		if _, err := client.CreateService(ctx, &awsecs.CreateServiceInput{
-			Cluster: aws.String(seed.Cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(name),
-			DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: net,
-			DeploymentConfiguration: &ecstypes.DeploymentConfiguration{DeploymentCircuitBreaker: &ecstypes.DeploymentCircuitBreaker{Enable: true, Rollback: true}},
-		}); err != nil {
-			b.Fatal(err)
-		}
-		env.Services = append(env.Services, config.Service{Name: name, Role: config.RoleFrontend, Containers: []config.Container{{Name: app, App: app}}})
-	}
-	env.File = "bench.yaml"
-	if err := applyDefaults(env); err != nil {
-		b.Fatal(err)
-	}
-	return env
-}
-
-// applyDefaults runs the config package's defaulting through a YAML round trip.
-func applyDefaults(env *config.Environment) error {
-	got, err := config.Parse(env.File, mustYAML(env))
-	if err != nil {
-		return err
-	}
-	*env = *got
-	return nil
+	return res.Env
 }
 
 // BenchmarkRollingDeploy15Services deploys 15 services whose rollouts are

@@ -33,6 +33,7 @@ const (
 type bgFixture struct {
 	*fixture
 	alb    *seed.ALB
+	seeded int // traffic changes the seed made (listener rules of the 15 services)
 	router *traffic.Router
 	ecs    *awsecs.Client
 	elb    *elb.Client
@@ -77,7 +78,7 @@ func newBGFixture(t testing.TB, strategy string, timing awsemu.Timing) *bgFixtur
 		}
 		f.digests[env.Repository(app)] = d
 	}
-	b := &bgFixture{fixture: f, alb: alb, ecs: awsecs.NewFromConfig(cfg), elb: elb.NewFromConfig(cfg)}
+	b := &bgFixture{fixture: f, alb: alb, seeded: len(srv.TrafficLog()), ecs: awsecs.NewFromConfig(cfg), elb: elb.NewFromConfig(cfg)}
 	b.router = newRouter(b.elb, bg)
 	b.waitStable(t, alb.Services["blue"])
 	srv.ResetCalls()
@@ -113,10 +114,11 @@ func (b *bgFixture) service(t testing.TB, name string) (taskDef string, desired,
 	return aws.ToString(s.TaskDefinition), s.DesiredCount, s.RunningCount
 }
 
-// productionChanges are the traffic changes made on the production listener.
+// productionChanges are the traffic changes made on the production listener
+// after the seed.
 func (b *bgFixture) productionChanges() []awsemu.TrafficChange {
 	var out []awsemu.TrafficChange
-	for _, c := range b.srv.TrafficLog() {
+	for _, c := range b.srv.TrafficLog()[b.seeded:] {
 		if c.ListenerArn == b.alb.ProductionListenerArn && c.Action != "CreateListener" {
 			out = append(out, c)
 		}

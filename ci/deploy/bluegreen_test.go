@@ -54,7 +54,7 @@ func TestBlueGreenCleanDeploy(t *testing.T) {
 	if bl.TaskDefinitionBefore != blueTD || bl.DesiredCountBefore != 3 || bl.DesiredCountAfter != 1 {
 		t.Errorf("blue change %+v", bl)
 	}
-	if fe := byService["bitflow-frontend"]; fe.TaskDefinitionAfter == "" || fe.TaskDefinitionAfter == fe.TaskDefinitionBefore {
+	if fe := byService["bitflow-frontend-student"]; fe.TaskDefinitionAfter == "" || fe.TaskDefinitionAfter == fe.TaskDefinitionBefore {
 		t.Errorf("frontend change %+v", fe)
 	}
 	changes := b.productionChanges()
@@ -162,8 +162,8 @@ func TestBlueGreenFailureDuringBakeSwitchesBack(t *testing.T) {
 func TestBlueGreenSwitchesARuleWhenConfigured(t *testing.T) {
 	b := newBGFixture(t, config.StrategyBlueGreen, awsemu.Timing{})
 	ctx := context.Background()
-	rule, err := b.elb.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: aws.String(b.alb.ProductionListenerArn), Priority: aws.Int32(10),
-		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/api/*"}}},
+	rule, err := b.elb.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: aws.String(b.alb.ProductionListenerArn), Priority: aws.Int32(9),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/v1/*"}}},
 		Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(b.alb.TargetGroups["blue"])}}})
 	if err != nil {
 		t.Fatal(err)

@@ -81,7 +81,7 @@ func TestDeployRollingSucceeds(t *testing.T) {
 			order = append(order, c)
 		}
 	}
-	if strings.Join(order, ",") != "ecs.RunTask,ecs.UpdateService,ecs.UpdateService" {
+	if strings.Join(order, ",") != "ecs.RunTask"+strings.Repeat(",ecs.UpdateService", 15) {
 		t.Errorf("mutation order %v", order)
 	}
 	read, err := manifest.Read(f.options().ManifestPath)
@@ -92,7 +92,7 @@ func TestDeployRollingSucceeds(t *testing.T) {
 		t.Errorf("reporter %+v", f.rep)
 	}
 	out := f.out.String()
-	for _, want := range []string{"warning: reporter fake Start", "# container backend: ", "+++ bitflow-frontend:new", "migration: task", "bitflow-frontend: running", "— stable", "event: "} {
+	for _, want := range []string{"warning: reporter fake Start", "# container backend: ", "+++ bitflow-frontend-student:new", "migration: task", "bitflow-frontend-student: running", "— stable", "event: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("progress misses %q", want)
 		}
@@ -127,13 +127,13 @@ func TestDeployFailingMigrationTouchesNoService(t *testing.T) {
 
 func TestDeployUnstableServiceTimesOut(t *testing.T) {
 	f := newFixture(t, awsemu.Timing{})
-	f.srv.SetRolloutTime("bitflow-frontend", time.Hour)
+	f.srv.SetRolloutTime("bitflow-frontend-student", time.Hour)
 	f.env.Timeouts.Deploy = config.D(2 * time.Second)
 	m, err := Deploy(context.Background(), f.options())
 	if !ecs.IsTimeout(err) || m.Outcome != manifest.OutcomeFailed || m.FailedStage != StageWait {
 		t.Fatalf("err %v outcome %s stage %s\n%s", err, m.Outcome, m.FailedStage, f.out)
 	}
-	if !strings.Contains(err.Error(), "bitflow-frontend: not stable") || strings.Contains(err.Error(), "bitflow-backend: not stable") {
+	if !strings.Contains(err.Error(), "bitflow-frontend-student: not stable") || strings.Contains(err.Error(), "bitflow-backend: not stable") {
 		t.Errorf("the timeout should name the unstable service only: %v", err)
 	}
 }
@@ -209,11 +209,11 @@ func TestInvalidConfigMakesNoCallAtAll(t *testing.T) {
 	f := newFixture(t, awsemu.Timing{})
 	bad := *f.env
 	bad.Services = append([]config.Service(nil), f.env.Services...)
-	bad.Services[1] = config.Service{Name: "bitflow-frontend", Role: "frontend", Containers: []config.Container{{Name: "studnt", App: "studnt"}}}
+	bad.Services[1] = config.Service{Name: "bitflow-frontend-student", Role: "frontend", Containers: []config.Container{{Name: "studnt", App: "studnt"}}}
 	opts := f.options()
 	opts.Env = &bad
 	m, err := Deploy(context.Background(), opts)
-	if err == nil || !strings.Contains(err.Error(), `"studnt" is not one of the 14 frontend apps`) || m.FailedStage != StageValidate {
+	if err == nil || !strings.Contains(err.Error(), `"studnt" is not one of the 14 apps of bitflow-frontend/apps.json`) || m.FailedStage != StageValidate {
 		t.Fatalf("err = %v", err)
 	}
 	if n := len(f.srv.Calls()); n != 0 {

@@ -40,7 +40,7 @@ func TestPlanMakesZeroMutatingCalls(t *testing.T) {
 			if err := json.Unmarshal(js.Bytes(), &back); err != nil || back.Strategy != strategy || len(back.Services) != len(p.Services) {
 				t.Errorf("JSON round trip: %v %+v", err, back)
 			}
-			wantText := []string{"read-only: nothing was changed", "php artisan migrate --force", "Rollback would:", "+++ bitflow-frontend:new"}
+			wantText := []string{"read-only: nothing was changed", "php artisan migrate --force", "Rollback would:", "+++ bitflow-frontend-student:new"}
 			if strategy == config.StrategyRolling {
 				if p.Traffic != nil {
 					t.Errorf("rolling plan has traffic %+v", p.Traffic)

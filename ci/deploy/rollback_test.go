@@ -64,7 +64,7 @@ func TestRollbackAfterACrashDuringTheBake(t *testing.T) {
 		t.Errorf("green desired %d, want 0 as before the deploy", desired)
 	}
 	// The frontend was never updated (the crash came first): nothing to restore.
-	if fe, _, _ := b.service(t, "bitflow-frontend"); !strings.HasSuffix(fe, ":1") {
+	if fe, _, _ := b.service(t, "bitflow-frontend-student"); !strings.HasSuffix(fe, ":1") {
 		t.Errorf("frontend runs %s, want its first revision", fe)
 	}
 	if m.Outcome != manifest.OutcomeSucceeded || m.ID != "rollback-"+left.ID || m.Traffic.LiveColourBefore != "green" || m.Traffic.LiveColourAfter != "blue" {
@@ -91,7 +91,7 @@ func TestRollbackScalesTheOldColourUpBeforeSwitching(t *testing.T) {
 	if _, err := Deploy(context.Background(), b.options()); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, b.out)
 	}
-	frontendNew, _, _ := b.service(t, "bitflow-frontend")
+	frontendNew, _, _ := b.service(t, "bitflow-frontend-student")
 	if _, desired, _ := b.service(t, "bitflow-backend-blue"); desired != 1 {
 		t.Fatalf("blue desired %d after the deploy, want 1", desired)
 	}
@@ -107,7 +107,7 @@ func TestRollbackScalesTheOldColourUpBeforeSwitching(t *testing.T) {
 	if _, desired, running := b.service(t, "bitflow-backend-blue"); desired != 3 || running != 3 {
 		t.Errorf("blue %d/%d, want 3/3", running, desired)
 	}
-	if fe, _, _ := b.service(t, "bitflow-frontend"); fe == frontendNew || !strings.HasSuffix(fe, ":1") {
+	if fe, _, _ := b.service(t, "bitflow-frontend-student"); fe == frontendNew || !strings.HasSuffix(fe, ":1") {
 		t.Errorf("frontend runs %s after rollback, want revision 1 (was %s)", fe, frontendNew)
 	}
 	if _, desired, _ := b.service(t, "bitflow-backend-green"); desired != 0 {

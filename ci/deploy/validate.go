@@ -41,8 +41,8 @@ func (r *Run) validate(opts Options) (Strategy, error) {
 	given := map[string]bool{}
 	for i, img := range opts.Images {
 		switch {
-		case img.App != config.BackendApp && !config.IsApp(img.App):
-			problems = append(problems, fmt.Sprintf("images[%d]: app %q is not backend or one of the 14 frontend apps", i, img.App))
+		case img.App != config.BackendApp && !env.IsApp(img.App):
+			problems = append(problems, fmt.Sprintf("images[%d]: app %q is not backend or one of the frontend apps of "+config.AppsFile, i, img.App))
 		case given[img.App]:
 			problems = append(problems, fmt.Sprintf("images[%d]: app %q listed twice", i, img.App))
 		case !tagRE.MatchString(img.Tag):

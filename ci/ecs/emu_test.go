@@ -44,7 +44,7 @@ func newEmu(t *testing.T, timing awsemu.Timing) *emuEnv {
 // waitSeeded waits until the seeded services are stable before a test starts.
 func (e *emuEnv) waitSeeded(t *testing.T) {
 	t.Helper()
-	if _, err := WaitStable(e.ctx, e.ecs, WaitOptions{Clock: e.clock, Cluster: seed.Cluster, Services: []string{seed.BackendService, seed.FrontendService}, Poll: 100 * time.Millisecond, Timeout: 20 * time.Second}); err != nil {
+	if _, err := WaitStable(e.ctx, e.ecs, WaitOptions{Clock: e.clock, Cluster: seed.Cluster, Services: []string{seed.BackendService, "bitflow-frontend-student"}, Poll: 100 * time.Millisecond, Timeout: 20 * time.Second}); err != nil {
 		t.Fatalf("seeded services never became stable: %v", err)
 	}
 }

@@ -57,7 +57,7 @@ func (a *ALB) Idle() string {
 // bitflow-backend-green (HTTP 8000, ip targets, health check /health), a
 // production listener on port 80 forwarding to the live colour and a test
 // listener on port 8080 forwarding to the idle one.
-func ALBTopology(ctx context.Context, client *elb.Client, live string) (*ALB, error) {
+func ALBTopology(ctx context.Context, client *elb.Client, live string, opts Options) (*ALB, error) {
 	if live == "" {
 		live = "blue"
 	}
@@ -65,17 +65,18 @@ func ALBTopology(ctx context.Context, client *elb.Client, live string) (*ALB, er
 		return nil, fmt.Errorf("seed: live colour %q: want blue or green", live)
 	}
 	a := &ALB{TargetGroups: map[string]string{}, Services: map[string]string{"blue": BlueService, "green": GreenService}, Live: live}
-	lb, err := client.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String(LoadBalancer), Subnets: DefaultSubnets, SecurityGroups: DefaultSecurityGroups,
-		Scheme: elbtypes.LoadBalancerSchemeEnumInternetFacing, Type: elbtypes.LoadBalancerTypeEnumApplication,
-	})
+	var err error
+	if a.LoadBalancerArn, err = loadBalancer(ctx, client, LoadBalancer, opts.Subnets, opts.SecurityGroups); err != nil {
+		return nil, err
+	}
+	lbs, err := client.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{a.LoadBalancerArn}})
 	if err != nil {
 		return nil, fmt.Errorf("seed: load balancer %s: %w", LoadBalancer, err)
 	}
-	a.LoadBalancerArn, a.DNSName = aws.ToString(lb.LoadBalancers[0].LoadBalancerArn), aws.ToString(lb.LoadBalancers[0].DNSName)
+	a.DNSName = aws.ToString(lbs.LoadBalancers[0].DNSName)
 	for colour, name := range map[string]string{"blue": BlueTargetGroup, "green": GreenTargetGroup} {
 		tg, err := client.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{
-			Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(BackendPort), VpcId: aws.String("vpc-0emulator"),
+			Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(BackendPort), VpcId: aws.String(opts.VpcID),
 			TargetType: elbtypes.TargetTypeEnumIp, HealthCheckPath: aws.String(BackendHealthPath),
 			HealthCheckIntervalSeconds: aws.Int32(30), HealthCheckTimeoutSeconds: aws.Int32(5),
 			HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2),
@@ -86,20 +87,17 @@ func ALBTopology(ctx context.Context, client *elb.Client, live string) (*ALB, er
 		}
 		a.TargetGroups[colour] = aws.ToString(tg.TargetGroups[0].TargetGroupArn)
 	}
-	listener := func(port int32, colour string) (string, error) {
-		out, err := client.CreateListener(ctx, &elb.CreateListenerInput{
-			LoadBalancerArn: aws.String(a.LoadBalancerArn), Port: aws.Int32(port), Protocol: elbtypes.ProtocolEnumHttp,
-			DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(a.TargetGroups[colour])}},
-		})
+	forward := func(port int32, colour string) (string, error) {
+		arn, err := listener(ctx, client, a.LoadBalancerArn, port, elbtypes.Action{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(a.TargetGroups[colour])})
 		if err != nil {
 			return "", fmt.Errorf("seed: listener %s:%d: %w", LoadBalancer, port, err)
 		}
-		return aws.ToString(out.Listeners[0].ListenerArn), nil
+		return arn, nil
 	}
-	if a.ProductionListenerArn, err = listener(ProductionPort, live); err != nil {
+	if a.ProductionListenerArn, err = forward(ProductionPort, live); err != nil {
 		return nil, err
 	}
-	if a.TestListenerArn, err = listener(TestPort, a.Idle()); err != nil {
+	if a.TestListenerArn, err = forward(TestPort, a.Idle()); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -116,19 +114,19 @@ func BlueGreen(ctx context.Context, cfg aws.Config, opts BlueGreenOptions) (*Res
 	if opts.IdleDesired < 0 || opts.LiveDesired < 0 {
 		return nil, nil, fmt.Errorf("seed: desired counts must not be negative (live %d, idle %d)", opts.LiveDesired, opts.IdleDesired)
 	}
-	alb, err := ALBTopology(ctx, elb.NewFromConfig(cfg), opts.Live)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := Bitflow(ctx, cfg, opts.Options)
-	if err != nil {
-		return nil, nil, err
-	}
 	base := opts.Options
-	if err := base.defaults(res.AccountID); err != nil {
+	if err := base.defaults(); err != nil {
 		return nil, nil, err
 	}
-	backend := *Services(base)[0]
+	alb, err := ALBTopology(ctx, elb.NewFromConfig(cfg), opts.Live, base)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := Bitflow(ctx, cfg, base)
+	if err != nil {
+		return nil, nil, err
+	}
+	backend := *Services(base, res.TargetGroups)[0]
 	client := ecs.NewFromConfig(cfg)
 	for _, colour := range []string{"blue", "green"} {
 		in := backend

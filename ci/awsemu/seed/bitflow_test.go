@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
 	"github.com/bitflow-lms/pipeline/ci/awsemu/emutest"
@@ -26,8 +27,8 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Repositories) != 15 || len(res.ImageDigests) != 15 || len(res.TaskDefinitions) != 3 || len(res.Services) != 2 {
-		t.Fatalf("created %d repos, %d digests, %d task defs, %d services", len(res.Repositories), len(res.ImageDigests), len(res.TaskDefinitions), len(res.Services))
+	if len(res.Repositories) != 15 || len(res.ImageDigests) != 15 || len(res.TaskDefinitions) != 16 || len(res.Services) != 15 || len(res.TargetGroups) != 15 {
+		t.Fatalf("created %d repos, %d digests, %d task defs, %d services, %d target groups", len(res.Repositories), len(res.ImageDigests), len(res.TaskDefinitions), len(res.Services), len(res.TargetGroups))
 	}
 	if res.Registry != "123456789012.dkr.ecr.us-east-1.amazonaws.com" {
 		t.Fatalf("registry %q", res.Registry)
@@ -56,16 +57,31 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	}
 
 	ecsc := ecs.NewFromConfig(cfg)
-	fe, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("bitflow-frontend")})
+	fe, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("bitflow-frontend-super-non-teaching-manager")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cds := fe.TaskDefinition.ContainerDefinitions
-	if len(cds) != 14 || aws.ToString(cds[0].Name) != "bitflow-admin" || aws.ToInt32(cds[13].PortMappings[0].ContainerPort) != 3014 {
-		t.Fatalf("frontend containers: %d, first %s, last port %d", len(cds), aws.ToString(cds[0].Name), aws.ToInt32(cds[13].PortMappings[0].ContainerPort))
+	if len(cds) != 1 || aws.ToString(cds[0].Name) != "super-non-teaching-manager" || aws.ToInt32(cds[0].PortMappings[0].ContainerPort) != 3014 {
+		t.Fatalf("portal containers: %d, first %s, port %d", len(cds), aws.ToString(cds[0].Name), aws.ToInt32(cds[0].PortMappings[0].ContainerPort))
 	}
-	if aws.ToString(cds[0].Image) != res.Registry+"/bitflow-bitflow-admin:3f9c2ab" {
-		t.Fatalf("bitflow-admin image %s", aws.ToString(cds[0].Image))
+	if aws.ToString(cds[0].Image) != res.Registry+"/bitflow-super-non-teaching-manager:3f9c2ab" {
+		t.Fatalf("portal image %s", aws.ToString(cds[0].Image))
+	}
+	// One listener rule per service, each forwarding its path to the service's target group.
+	elbc := elb.NewFromConfig(cfg)
+	rules, err := elbc.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: aws.String(res.ListenerArn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forwards := map[string]string{}
+	for _, r := range rules.Rules {
+		if len(r.Conditions) == 1 && len(r.Actions) == 1 {
+			forwards[r.Conditions[0].PathPatternConfig.Values[0]] = aws.ToString(r.Actions[0].TargetGroupArn)
+		}
+	}
+	if len(forwards) != 15 || forwards["/student/*"] != res.TargetGroups["bitflow-student"] || forwards["/api/*"] != res.TargetGroups["bitflow-backend"] {
+		t.Fatalf("rules %v, target groups %v", forwards, res.TargetGroups)
 	}
 	mig, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("bitflow-migration:1")})
 	if err != nil {
@@ -77,17 +93,28 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 
 	// The services become stable with the seeded images once time passes.
 	clock.Advance(10 * time.Second)
-	out, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(seed.Cluster),
-		Services: []string{seed.BackendService, seed.FrontendService}})
-	if err != nil {
-		t.Fatal(err)
+	var names []string
+	for name := range res.Services {
+		names = append(names, name)
 	}
-	for _, s := range out.Services {
+	var services []ecstypes.Service
+	for len(names) > 0 {
+		n := min(10, len(names))
+		out, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(seed.Cluster), Services: names[:n]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		services, names = append(services, out.Services...), names[n:]
+	}
+	if len(services) != 15 {
+		t.Fatalf("%d services described", len(services))
+	}
+	for _, s := range services {
 		if len(s.Deployments) != 1 || s.RunningCount != s.DesiredCount || s.Deployments[0].RolloutState != ecstypes.DeploymentRolloutStateCompleted {
 			t.Fatalf("%s not stable: running %d/%d, deployments %+v, events %+v", aws.ToString(s.ServiceName), s.RunningCount, s.DesiredCount, s.Deployments, s.Events)
 		}
 		cb := s.DeploymentConfiguration.DeploymentCircuitBreaker
-		if !cb.Enable || !cb.Rollback || s.LaunchType != ecstypes.LaunchTypeFargate {
+		if !cb.Enable || !cb.Rollback || s.LaunchType != ecstypes.LaunchTypeFargate || len(s.LoadBalancers) != 1 {
 			t.Fatalf("%s: circuit breaker %+v launch type %s", aws.ToString(s.ServiceName), cb, s.LaunchType)
 		}
 	}

@@ -1,14 +1,16 @@
 // Package seed creates, through the real aws-sdk-go-v2 clients, the AWS
-// topology the Bitflow deploy brain expects by default (names from the
-// deployment guide): cluster bitflow-cluster; ECR repositories
-// bitflow-backend and bitflow-<app> for the 14 portals with an image tagged by
-// a commit sha; log groups; task definitions bitflow-backend,
-// bitflow-frontend and bitflow-migration; services bitflow-backend and
-// bitflow-frontend (FARGATE, awsvpc, deployment circuit breaker with
-// rollback). It is meant for the emulator (awsemu) but only speaks the AWS
-// APIs, so it is also a readable statement of what production looks like.
+// topology an environment file names (by default ci/environments/emulator.yaml,
+// with the portals of bitflow-frontend/apps.json): cluster bitflow-cluster;
+// ECR repositories bitflow-backend and bitflow-<app> with an image tagged by a
+// commit sha; log groups /ecs/<family>; the ALB bitflow-alb with one target
+// group and one listener rule per service; task definitions bitflow-backend,
+// bitflow-frontend-<app> (one container each: ECS allows at most 10 per task
+// definition) and bitflow-migration; the 15 services (FARGATE, awsvpc,
+// deployment circuit breaker with rollback), each attached to its target
+// group. It is meant for the emulator (awsemu) but only speaks the AWS APIs,
+// so it seeds any endpoint (moto_server too) and is a readable statement of
+// what production looks like.
 //
-// Load balancers are an addition: Options.BackendLoadBalancers and
-// FrontendLoadBalancers attach target groups created beforehand (see the
-// alb*.go files of this package).
+// BlueGreen adds the deployment guide's two-service layout
+// (bitflow-backend-blue/-green behind the production and test listeners).
 package seed

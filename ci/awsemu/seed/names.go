@@ -1,49 +1,39 @@
 package seed
 
-import "strconv"
+import (
+	"fmt"
 
-// Apps are the 14 Next.js portals, in the order of their ports 3001..3014.
-var Apps = []string{
-	"bitflow-admin", "university-owner", "super-admin", "principal", "college-admin", "super-academics",
-	"faculty-teacher", "student", "parent", "admission-admin", "super-accountant", "college-accounts-admin",
-	"college-fee-admin", "super-non-teaching-manager",
-}
+	"github.com/bitflow-lms/pipeline/ci/config"
+)
 
-// Default resource names, as in the deployment guide.
+// Default resource names, as in the deployment guide and
+// ci/environments/emulator.yaml (the environment the seed creates by
+// default; every other name comes from the environment file).
 const (
 	Cluster           = "bitflow-cluster"
 	BackendService    = "bitflow-backend"
-	FrontendService   = "bitflow-frontend"
 	BackendFamily     = "bitflow-backend"
-	FrontendFamily    = "bitflow-frontend"
 	MigrationFamily   = "bitflow-migration"
 	BackendRepository = "bitflow-backend"
 	BackendContainer  = "backend"
 	BackendPort       = 8000
+	// FrontendHealthPath is what the portals answer for their target groups.
+	FrontendHealthPath = "/api/health"
 )
 
-// AppRepository is the ECR repository of a portal: "bitflow-" + app (so the
-// bitflow-admin portal lives in bitflow-bitflow-admin, as the guide's
-// `bitflow-$app` loop makes it).
-func AppRepository(app string) string { return "bitflow-" + app }
-
-// AppPort is the container port of the i-th portal (0-based): 3001 + i.
-func AppPort(i int) int32 { return int32(3001 + i) }
-
-// LogGroup is the awslogs group of a task definition family.
-func LogGroup(family string) string { return "/ecs/" + family }
-
 // MigrationCommand is the migration container's command.
-var MigrationCommand = []string{"php", "artisan", "migrate", "--force"}
+var MigrationCommand = config.DefaultMigrationCommand
 
-// AppIndex is the position of app in Apps, or -1.
-func AppIndex(app string) int {
-	for i, a := range Apps {
-		if a == app {
-			return i
-		}
+// EnvironmentFile is the environment the seed creates by default.
+const EnvironmentFile = "ci/environments/emulator.yaml"
+
+// DefaultEnvironment loads EnvironmentFile from the repository that holds
+// the working directory (or its parents), with the app list of
+// bitflow-frontend/apps.json.
+func DefaultEnvironment() (*config.Environment, error) {
+	path, err := config.FindRepoFile(EnvironmentFile, ".")
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
 	}
-	return -1
+	return config.Load(path)
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,16 +1,19 @@
 package seed
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/bitflow-lms/pipeline/ci/config"
 )
 
 func awslogs(family, region string) *ecstypes.LogConfiguration {
 	return &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{
-		"awslogs-group": LogGroup(family), "awslogs-region": region, "awslogs-stream-prefix": "ecs",
+		"awslogs-group": config.LogGroup(family), "awslogs-region": region, "awslogs-stream-prefix": "ecs",
 	}}
 }
 
@@ -32,9 +35,9 @@ func secretArn(registry, name string) string {
 
 // backendContainer is the Laravel API container, shared by the backend and
 // migration families.
-func backendContainer(registry, tag, family string) ecstypes.ContainerDefinition {
+func backendContainer(registry, image, name, family string) ecstypes.ContainerDefinition {
 	return ecstypes.ContainerDefinition{
-		Name: aws.String(BackendContainer), Image: aws.String(registry + "/" + BackendRepository + ":" + tag), Essential: aws.Bool(true),
+		Name: aws.String(name), Image: aws.String(registry + "/" + image), Essential: aws.Bool(true),
 		PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(BackendPort), Protocol: ecstypes.TransportProtocolTcp, Name: aws.String("http")}},
 		Environment: []ecstypes.KeyValuePair{
 			{Name: aws.String("APP_ENV"), Value: aws.String("production")},
@@ -54,54 +57,86 @@ func backendContainer(registry, tag, family string) ecstypes.ContainerDefinition
 	}
 }
 
-// TaskDefinitions are the three families' first revisions: bitflow-backend
-// (container "backend", port 8000), bitflow-frontend (one container per
-// portal named after it, ports 3001..3014) and bitflow-migration
-// (container "backend" running php artisan migrate --force).
-func TaskDefinitions(registry string, opts Options) []*ecs.RegisterTaskDefinitionInput {
+// portalContainer is one Next.js portal on its port.
+func portalContainer(registry, image, family string, c config.Container) ecstypes.ContainerDefinition {
+	port := int32(c.Port)
+	return ecstypes.ContainerDefinition{
+		Name: aws.String(c.Name), Image: aws.String(registry + "/" + image), Essential: aws.Bool(true),
+		PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(port), Protocol: ecstypes.TransportProtocolTcp}},
+		Environment: []ecstypes.KeyValuePair{
+			{Name: aws.String("PORT"), Value: aws.String(strconv.Itoa(c.Port))},
+			{Name: aws.String("NEXT_PUBLIC_API_URL"), Value: aws.String("https://api.bitflow.example/api")},
+		},
+		LogConfiguration: awslogs(family, region(registry)),
+	}
+}
+
+// TaskDefinitions are the first revisions of every service family of
+// Options.Env (the backend: container backend on port 8000; each portal:
+// its one container on its apps.json port) and of the migration family (the
+// migration container running php artisan migrate --force), FARGATE in
+// awsvpc mode with the environment's execution and task roles.
+func TaskDefinitions(registry, account string, opts Options) []*ecs.RegisterTaskDefinitionInput {
+	env := opts.Env
 	base := func(family, cpu, mem string) *ecs.RegisterTaskDefinitionInput {
 		return &ecs.RegisterTaskDefinitionInput{
 			Family: aws.String(family), NetworkMode: ecstypes.NetworkModeAwsvpc,
 			RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
 			Cpu:                     aws.String(cpu), Memory: aws.String(mem),
-			ExecutionRoleArn: aws.String(opts.ExecutionRoleArn), TaskRoleArn: aws.String(opts.TaskRoleArn),
+			ExecutionRoleArn: aws.String(roleArn(account, env.Roles.Execution)), TaskRoleArn: aws.String(roleArn(account, env.Roles.Task)),
 			RuntimePlatform: &ecstypes.RuntimePlatform{CpuArchitecture: ecstypes.CPUArchitectureX8664, OperatingSystemFamily: ecstypes.OSFamilyLinux},
 			Tags:            []ecstypes.Tag{{Key: aws.String("project"), Value: aws.String("bitflow")}},
 		}
 	}
-	backend := base(BackendFamily, "1024", "2048")
-	backend.ContainerDefinitions = []ecstypes.ContainerDefinition{backendContainer(registry, opts.ImageTag, BackendFamily)}
-
-	frontend := base(FrontendFamily, "4096", "8192")
-	for i, app := range Apps {
-		port := AppPort(i)
-		frontend.ContainerDefinitions = append(frontend.ContainerDefinitions, ecstypes.ContainerDefinition{
-			Name: aws.String(app), Image: aws.String(registry + "/" + AppRepository(app) + ":" + opts.ImageTag), Essential: aws.Bool(true),
-			Cpu: 256, MemoryReservation: aws.Int32(512),
-			PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(port), Protocol: ecstypes.TransportProtocolTcp}},
-			Environment: []ecstypes.KeyValuePair{
-				{Name: aws.String("PORT"), Value: aws.String(itoa(int(port)))},
-				{Name: aws.String("NEXT_PUBLIC_API_URL"), Value: aws.String("https://api.bitflow.example/api")},
-			},
-			LogConfiguration: awslogs(FrontendFamily, region(registry)),
-		})
+	var out []*ecs.RegisterTaskDefinitionInput
+	for _, s := range env.Services {
+		fam := s.TaskFamily()
+		var in *ecs.RegisterTaskDefinitionInput
+		if s.Role == config.RoleBackend {
+			in = base(fam, "1024", "2048")
+		} else {
+			in = base(fam, "512", "1024")
+		}
+		for _, c := range s.Containers {
+			image := env.Repository(c.App) + ":" + opts.ImageTag
+			if c.App == config.BackendApp {
+				in.ContainerDefinitions = append(in.ContainerDefinitions, backendContainer(registry, image, c.Name, fam))
+			} else {
+				in.ContainerDefinitions = append(in.ContainerDefinitions, portalContainer(registry, image, fam, c))
+			}
+		}
+		out = append(out, in)
 	}
-
-	migration := base(MigrationFamily, "512", "1024")
-	mc := backendContainer(registry, opts.ImageTag, MigrationFamily)
-	mc.Command = MigrationCommand
-	mc.PortMappings, mc.HealthCheck = nil, nil
-	migration.ContainerDefinitions = []ecstypes.ContainerDefinition{mc}
-	return []*ecs.RegisterTaskDefinitionInput{backend, frontend, migration}
+	if !env.Migration.Disabled {
+		fam := env.MigrationFamily()
+		migration := base(fam, "512", "1024")
+		mc := backendContainer(registry, env.Repository(config.BackendApp)+":"+opts.ImageTag, env.Migration.Container, fam)
+		mc.Command = env.Migration.Command
+		mc.PortMappings, mc.HealthCheck = nil, nil
+		migration.ContainerDefinitions = []ecstypes.ContainerDefinition{mc}
+		out = append(out, migration)
+	}
+	return out
 }
 
-// Services are bitflow-backend and bitflow-frontend: FARGATE, awsvpc in the
-// given subnets and security groups, rolling updates with the deployment
-// circuit breaker (enable, rollback).
-func Services(opts Options) []*ecs.CreateServiceInput {
-	svc := func(name, family string, desired int32, lbs []ecstypes.LoadBalancer) *ecs.CreateServiceInput {
+// Services are the environment's services: FARGATE, awsvpc in the given
+// subnets and security groups, rolling updates with the deployment circuit
+// breaker (enable, rollback), each attached to its target group (ARNs from
+// targetGroups, by name) through its container with a port.
+func Services(opts Options, targetGroups map[string]string) []*ecs.CreateServiceInput {
+	var out []*ecs.CreateServiceInput
+	for _, s := range opts.Env.Services {
+		desired := opts.FrontendDesired
+		var lbs []ecstypes.LoadBalancer
+		if s.Role == config.RoleBackend {
+			desired = opts.BackendDesired
+			lbs = append(lbs, opts.BackendLoadBalancers...)
+		}
+		if c := s.PortContainer(); s.TargetGroup != "" && c != nil {
+			lbs = append(lbs, ecstypes.LoadBalancer{TargetGroupArn: aws.String(targetGroups[s.TargetGroup]), ContainerName: aws.String(c.Name), ContainerPort: aws.Int32(int32(c.Port))})
+		}
 		in := &ecs.CreateServiceInput{
-			Cluster: aws.String(opts.Cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(family),
+			Cluster: aws.String(opts.Env.Cluster), ServiceName: aws.String(s.Name), TaskDefinition: aws.String(s.TaskFamily()),
 			DesiredCount: aws.Int32(desired), LaunchType: ecstypes.LaunchTypeFargate, PlatformVersion: aws.String("LATEST"),
 			NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
 				Subnets: opts.Subnets, SecurityGroups: opts.SecurityGroups, AssignPublicIp: ecstypes.AssignPublicIpDisabled,
@@ -118,13 +153,12 @@ func Services(opts Options) []*ecs.CreateServiceInput {
 		if len(lbs) > 0 {
 			in.HealthCheckGracePeriodSeconds = aws.Int32(60)
 		}
-		return in
+		out = append(out, in)
 	}
-	return []*ecs.CreateServiceInput{
-		svc(BackendService, BackendFamily, opts.BackendDesired, opts.BackendLoadBalancers),
-		svc(FrontendService, FrontendFamily, opts.FrontendDesired, opts.FrontendLoadBalancers),
-	}
+	return out
 }
+
+func roleArn(account, name string) string { return "arn:aws:iam::" + account + ":role/" + name }
 
 func region(registry string) string {
 	_, r := registryParts(registry)

@@ -73,9 +73,16 @@ func TestServeSeedLogAndShutdown(t *testing.T) {
 	}
 	client := ecs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "super-secret-value", "")})
-	out, err := client.ListServices(ctx, &ecs.ListServicesInput{Cluster: aws.String("bitflow-cluster")})
-	if err != nil || len(out.ServiceArns) != 2 {
-		t.Fatalf("seeded services: %+v %v", out, err)
+	var arns []string
+	for pages := ecs.NewListServicesPaginator(client, &ecs.ListServicesInput{Cluster: aws.String("bitflow-cluster")}); pages.HasMorePages(); {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, out.ServiceArns...)
+	}
+	if len(arns) != 15 {
+		t.Fatalf("seeded services: %d %v, want bitflow-backend and one per portal", len(arns), arns)
 	}
 	resp, err := http.Post(url+"/_emulator/faults", "application/json", strings.NewReader(`{"fault":"never-stabilize","service":"bitflow-backend"}`))
 	if err != nil || resp.StatusCode != 200 {

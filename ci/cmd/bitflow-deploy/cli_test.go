@@ -89,7 +89,7 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 		t.Fatalf("exit %d after %s\n%s\n%s", code, time.Since(start), out, errOut)
 	}
 	m, err := manifest.Read(mpath)
-	if err != nil || m.Outcome != manifest.OutcomeSucceeded || m.GitSHA != "abcdef1" || len(m.Services) != 2 {
+	if err != nil || m.Outcome != manifest.OutcomeSucceeded || m.GitSHA != "abcdef1" || len(m.Services) != 15 {
 		t.Fatalf("manifest %v %+v", err, m)
 	}
 	// Roll the release back from its manifest: services return to revision 1.
