@@ -12,7 +12,7 @@ import (
 )
 
 // TestDeployPlanRollbackAgainstTheEmulator runs plan, deploy and rollback end
-// to end: the in-repo AWS emulator (cmd/aws-emulator, built here for
+// to end: the in-repo AWS emulator (bitflow-deploy emulator, built here for
 // linux/amd64) runs INSIDE the engine as a Dagger service and is passed to the
 // module as with-aws --endpoint; one `dagger` shell session drives the three
 // functions against that one emulator, so its state carries from call to call.
@@ -158,24 +158,24 @@ const e2eAK, e2eSK = "AKIAENGINETESTFAKE01", "engineTestSecretNeverPrinted012345
 // e2eEnv declares the credentials once and opens the emulator environment.
 const e2eEnv = "with-aws --access-key-id env://BITFLOW_E2E_AK --secret-access-key env://BITFLOW_E2E_SK --endpoint $emu | environment --name emulator"
 
-// emulatorSession builds cmd/aws-emulator for linux/amd64, and runs one
+// emulatorSession builds cmd/bitflow-deploy (its emulator verb) for linux/amd64, and runs one
 // `dagger` shell session in which $emu is that emulator running inside the
 // engine as a service (seeded with images tagged seedTag), followed by lines.
 func emulatorSession(t *testing.T, dir, seedTag string, lines ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	cli := daggerCLI(t)
 	root := repoRoot(t)
-	emu := filepath.Join(dir, "aws-emulator")
-	build := exec.Command("go", "build", "-o", emu, "./ci/cmd/aws-emulator")
+	emu := filepath.Join(dir, "bitflow-deploy")
+	build := exec.Command("go", "build", "-o", emu, "./ci/cmd/bitflow-deploy")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/aws-emulator: %v\n%s", err, out)
+		t.Fatalf("go build ./ci/cmd/bitflow-deploy: %v\n%s", err, out)
 	}
 	t.Setenv("BITFLOW_E2E_AK", e2eAK)
 	t.Setenv("BITFLOW_E2E_SK", e2eSK)
-	script := append([]string{"emu=$(container | from alpine:3 | with-file /usr/local/bin/aws-emulator $(host | file " + emu +
-		") | with-exposed-port 4566 | as-service --args /usr/local/bin/aws-emulator,--addr,0.0.0.0:4566,--allow-non-loopback,--seed,--seed-bluegreen,--seed-tag," +
+	script := append([]string{"emu=$(container | from alpine:3 | with-file /usr/local/bin/bitflow-deploy $(host | file " + emu +
+		") | with-exposed-port 4566 | as-service --args /usr/local/bin/bitflow-deploy,emulator,--addr,0.0.0.0:4566,--allow-non-loopback,--seed,--seed-bluegreen,--seed-tag," +
 		seedTag + ",--quiet)"}, lines...)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()

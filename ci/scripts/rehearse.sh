@@ -5,34 +5,42 @@
 # rolling, deploy blue/green, and roll the blue/green deploy back — the same
 # deploy brain and the same SDK calls a real deploy makes.
 #
-#   ci/scripts/rehearse.sh                 # everything
-#   REHEARSE_PORT=4600 ci/scripts/rehearse.sh
+#   ci/scripts/rehearse.sh
+#
+# The emulator listens on a free port (it prints "ready at http://..."), so
+# rehearsals never collide with each other or with anything on 4566. The
+# manifests and logs are kept in the printed folder only when it fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-port="${REHEARSE_PORT:-4566}"
-endpoint="http://127.0.0.1:$port"
 sha="${REHEARSE_SHA:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo 0123456789ab)}"
 work="$(mktemp -d)"
-trap 'kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+emu_pid=
+finish() {
+  local rc=$?
+  [ -n "$emu_pid" ] && { kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; }
+  if [ "$rc" -eq 0 ]; then rm -rf "$work"; else echo "rehearse: failed; logs and manifests kept in $work"; fi
+}
+trap finish EXIT
 
-echo "rehearse: building the emulator and the deploy CLI"
-go build -o "$work/aws-emulator" ./ci/cmd/aws-emulator
+echo "rehearse: building the deploy CLI (its emulator verb serves the AWS emulator)"
 go build -o "$work/bitflow-deploy" ./ci/cmd/bitflow-deploy
 
-# ci/environments/emulator.yaml names the emulator's fixed ARNs and a test URL on
-# port 4566; point it at this run's port.
-sed "s#127.0.0.1:4566#127.0.0.1:$port#g" ci/environments/emulator.yaml > "$work/emulator.yaml"
-
-"$work/aws-emulator" --addr "127.0.0.1:$port" --seed --seed-bluegreen --seed-tag "$sha" --quiet >"$work/emulator.log" 2>&1 &
+"$work/bitflow-deploy" emulator --seed --seed-bluegreen --seed-tag "$sha" --quiet >"$work/emulator.log" 2>&1 &
 emu_pid=$!
-# The emulator listens before it has seeded; "ready at" follows the seed.
+# The emulator seeds before it serves; "ready at" comes once both are done.
 for _ in $(seq 150); do
   grep -q 'ready at http' "$work/emulator.log" && break
   kill -0 "$emu_pid" 2>/dev/null || break
   sleep 0.2
 done
-grep -q 'ready at http' "$work/emulator.log" || { cat "$work/emulator.log"; echo "rehearse: emulator did not become ready"; exit 1; }
+endpoint="$(sed -n 's/.*ready at \(http:[^ ]*\).*/\1/p' "$work/emulator.log" | head -n 1)"
+[ -n "$endpoint" ] || { cat "$work/emulator.log"; echo "rehearse: emulator did not become ready"; exit 1; }
+echo "rehearse: emulator ready at $endpoint"
+
+# ci/environments/emulator.yaml names the emulator's fixed ARNs and a test URL
+# on 127.0.0.1:4566; point them at this run's address.
+sed "s#http://127.0.0.1:4566#$endpoint#g" ci/environments/emulator.yaml > "$work/emulator.yaml"
 
 # deploy runs one verb; its full output (with task-definition diffs) goes to
 # $work/<n>.log, the terminal gets it without the diff bodies.
@@ -41,7 +49,7 @@ deploy() {
   n=$((n + 1))
   local rc=0
   "$work/bitflow-deploy" "$@" --config "$work/emulator.yaml" --endpoint "$endpoint" >"$work/$n.log" 2>&1 || rc=$?
-  grep -v -e '^      ' -e '^    [-+@ ]' "$work/$n.log" || true
+  grep -v -e '^      ' -e '^    [-+@ ]' -e '^release manifest: ' "$work/$n.log" || true
   return "$rc"
 }
 step() { echo; echo "=== rehearse: $*"; }

@@ -27,9 +27,12 @@ const usage = `usage: bitflow-deploy <verb> [flags]
 
 verbs:
   check     validate the environment file (no AWS call)
-  deploy    deploy a release (--sha): check images, render task definitions, migrate, deploy, wait
   plan      show what a deploy would change, without changing anything
+  deploy    deploy a release (--sha): check images, render task definitions, migrate, deploy, wait
   rollback  return an environment to the release before a manifest (--manifest)
+  summary   append a run's Markdown summary to $GITHUB_STEP_SUMMARY (or print it)
+  outcome   print a run's outcome; exit 1 unless it succeeded
+  emulator  serve the in-repo AWS emulator on a free loopback port (and run a command against it)
 
 run "bitflow-deploy <verb> -h" for the flags of a verb.
 `
@@ -44,7 +47,7 @@ type common struct {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.env, "env", "", "environment name: reads ci/environments/<name>.yaml")
 	fs.StringVar(&c.configPath, "config", "", "environment file path (instead of --env)")
-	fs.StringVar(&c.endpoint, "endpoint", "", "AWS endpoint override, e.g. http://127.0.0.1:4566 for the emulator")
+	fs.StringVar(&c.endpoint, "endpoint", "", "AWS endpoint override, e.g. the emulator's address (default $AWS_ENDPOINT_URL)")
 	fs.StringVar(&c.profile, "profile", "", "AWS shared-config profile")
 }
 
@@ -86,14 +89,20 @@ func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(
 	switch verb {
 	case "check":
 		return c.check(rest)
-	case "deploy":
-		return c.deploy(ctx, rest, false)
 	case "plan":
 		return c.plan(ctx, rest)
+	case "deploy":
+		return c.deploy(ctx, rest)
 	case "rollback":
 		return c.rollback(ctx, rest)
+	case "summary":
+		return c.summary(rest)
+	case "outcome":
+		return c.outcome(rest)
+	case "emulator":
+		return c.emulator(ctx, rest)
 	default:
-		fmt.Fprintf(errOut, "bitflow-deploy: unknown verb %q (want one of check, deploy, plan, rollback)\n\n%s", verb, usage)
+		fmt.Fprintf(errOut, "bitflow-deploy: unknown verb %q\n\n%s", verb, usage)
 		return exitUsage
 	}
 }
@@ -113,21 +122,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	return nil
-}
-
-func (c *common) check(args []string) int {
-	fs := newFlags("check", c.errOut)
-	c.register(fs)
-	if err := parse(fs, args); err != nil {
-		return exitUsage
-	}
-	env, err := c.load()
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
-		return exitUsage
-	}
-	fmt.Fprint(c.out, env.Describe())
-	return exitOK
 }
 
 // setup loads the environment, checks the verb's required flag and builds

@@ -11,7 +11,8 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
 
-func (c *common) deploy(ctx context.Context, args []string, _ bool) int {
+// deploy runs one release through deploy.Deploy and writes its manifest.
+func (c *common) deploy(ctx context.Context, args []string) int {
 	fs := newFlags("deploy", c.errOut)
 	c.register(fs)
 	sha := fs.String("sha", "", "git sha of the release (every image is tagged with it)")

@@ -1,12 +1,16 @@
-// Command bitflow-deploy deploys a Bitflow release to ECS (ecspresso-like verbs):
+// Command bitflow-deploy deploys a Bitflow release to ECS, with one verb per
+// file (ecspresso-like):
 //
 //	bitflow-deploy check    --env production                      validate the environment file (no AWS call)
-//	bitflow-deploy deploy   --env production --sha <git sha>      check images, migrate, deploy, wait
 //	bitflow-deploy plan     --env production --sha <git sha>      read-only: what a deploy would change
+//	bitflow-deploy deploy   --env production --sha <git sha>      check images, migrate, deploy, wait
 //	bitflow-deploy rollback --env production --manifest <file>    return to the release before that manifest
+//	bitflow-deploy summary  --manifest <file>                     the Markdown job summary of a run
+//	bitflow-deploy outcome  --manifest <file>                     exit 1 unless the run succeeded
+//	bitflow-deploy emulator [--seed] [-- command...]              serve the in-repo AWS emulator
 //
-// --env NAME reads environments/NAME.yaml (or --config PATH); --endpoint
-// sends every AWS call to the in-repo emulator (go run ./cmd/aws-emulator).
+// --env NAME reads ci/environments/NAME.yaml (or --config PATH); --endpoint
+// (or AWS_ENDPOINT_URL) sends every AWS call elsewhere, e.g. to the emulator.
 // Exit status: 0 success, 1 the deploy failed, 2 bad usage or config,
 // 130 cancelled (SIGINT/SIGTERM: the wait stops and the state is reported).
 package main

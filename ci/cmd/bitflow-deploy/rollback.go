@@ -1,42 +1,13 @@
 package main
 
-// The plan and rollback verbs: thin calls into deploy.Plan and deploy.Rollback.
-
 import (
 	"context"
 
 	"github.com/bitflow-lms/pipeline/ci/deploy"
 )
 
-func (c *common) plan(ctx context.Context, args []string) int {
-	fs := newFlags("plan", c.errOut)
-	c.register(fs)
-	sha := fs.String("sha", "", "git sha of the release")
-	strategy := fs.String("strategy", "", "override the environment's strategy")
-	asJSON := fs.Bool("json", false, "print the plan as JSON instead of text")
-	if err := parse(fs, args); err != nil {
-		return exitUsage
-	}
-	env, cfg, ok := c.setup(ctx, "plan", "sha", *sha, "")
-	if !ok {
-		return exitUsage
-	}
-	// Progress goes to stderr so stdout carries only the plan.
-	p, err := deploy.Plan(ctx, deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, Out: c.errOut, AWS: cfg})
-	if p != nil {
-		var werr error
-		if *asJSON {
-			werr = p.WriteJSON(c.out)
-		} else {
-			werr = p.WriteText(c.out)
-		}
-		if werr != nil && err == nil {
-			err = werr
-		}
-	}
-	return exitFor(nil, err, c)
-}
-
+// rollback returns the environment to the release before a manifest
+// (deploy.Rollback).
 func (c *common) rollback(ctx context.Context, args []string) int {
 	fs := newFlags("rollback", c.errOut)
 	c.register(fs)

@@ -30,9 +30,13 @@ func TestCheckLoopback(t *testing.T) {
 
 func TestFlagErrors(t *testing.T) {
 	for _, args := range [][]string{{"--rollout", "0s"}, {"--seed-bluegreen"}, {"--addr", "0.0.0.0:1"}, {"extra"}} {
-		if _, err := parseFlags(args, &bytes.Buffer{}); err == nil {
+		if _, _, err := parseEmulatorFlags(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%q accepted", args)
 		}
+	}
+	f, command, err := parseEmulatorFlags([]string{"--seed", "--", "env", "-0"}, &bytes.Buffer{})
+	if err != nil || f.addr != "127.0.0.1:0" || strings.Join(command, " ") != "env -0" {
+		t.Errorf("a command after --: %+v %q %v (want the free-port default and the command)", f, command, err)
 	}
 }
 
@@ -61,7 +65,13 @@ func TestServeSeedLogAndShutdown(t *testing.T) {
 	urls := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--seed", "--seed-tag", "abc1234", "--rollout", "100ms"}, &logs, func(u string) { urls <- u })
+		f, _, err := parseEmulatorFlags([]string{"--seed", "--seed-tag", "abc1234", "--rollout", "100ms"}, &logs)
+		if err != nil {
+			done <- err
+			return
+		}
+		_, err = serveEmulator(ctx, f, nil, &logs, &logs, func(u string) { urls <- u })
+		done <- err
 	}()
 	var url string
 	select {
@@ -98,7 +108,7 @@ func TestServeSeedLogAndShutdown(t *testing.T) {
 		t.Fatal("no graceful shutdown")
 	}
 	l := logs.String()
-	for _, want := range []string{"ecs ListServices ok", "ecs CreateService ok", "ecr PutImage ok", "seeded cluster", "shutting down"} {
+	for _, want := range []string{"ecs ListServices ok", "ecs CreateService ok", "ecr PutImage ok", "seeded cluster", "ready at " + url, "shutting down"} {
 		if !strings.Contains(l, want) {
 			t.Errorf("log lacks %q:\n%s", want, l)
 		}
@@ -108,5 +118,18 @@ func TestServeSeedLogAndShutdown(t *testing.T) {
 		if strings.Contains(l, secret) {
 			t.Errorf("log contains %q", secret)
 		}
+	}
+}
+
+func TestEmulatorRunsACommandAgainstItself(t *testing.T) {
+	code, out, errOut := runCLI(t, context.Background(), "emulator", "--quiet", "--", "sh", "-c", `echo "$AWS_ENDPOINT_URL $AWS_REGION $AWS_ACCESS_KEY_ID"; exit 3`)
+	if code != 3 {
+		t.Fatalf("exit %d, want the command's 3\n%s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "http://127.0.0.1:") || !strings.Contains(out, " us-east-1 AKIDEMULATOR") || !strings.Contains(errOut, "ready at "+strings.Fields(out)[0]) {
+		t.Errorf("the command did not see the emulator's address and credentials: %q\n%s", out, errOut)
+	}
+	if strings.Contains(out, ":4566") {
+		t.Errorf("the emulator bound the fixed port: %s", out)
 	}
 }
