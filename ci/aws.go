@@ -7,8 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/awsx"
-
-	"github.com/bitflow-lms/pipeline/ci/creds"
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
@@ -23,14 +21,15 @@ type awsArgs struct {
 	Endpoint         *dagger.Service // e.g. the in-repo AWS emulator: --aws-endpoint tcp://localhost:4566
 }
 
-func (a awsArgs) mode() (creds.AWSMode, error) {
-	return creds.AWS(creds.AWSFlags{
+// mode applies the deploy brain's credential rules (awsx.Given) to the flags.
+func (a awsArgs) mode() (awsx.Mode, error) {
+	return awsx.Given{
 		AccessKeyID:      a.AccessKeyID != nil,
 		SecretAccessKey:  a.SecretAccessKey != nil,
 		SessionToken:     a.SessionToken != nil,
 		WebIdentityToken: a.WebIdentityToken != nil,
 		RoleARN:          a.RoleARN,
-	})
+	}.Mode()
 }
 
 // config builds the aws.Config through the deploy brain's awsx.Load. Secret
@@ -58,7 +57,7 @@ func (a awsArgs) config(ctx context.Context, defaultRegion string) (cfg aws.Conf
 		opts.Endpoint = ep
 	}
 	switch mode {
-	case creds.AWSStatic:
+	case awsx.ModeStatic:
 		if opts.AccessKeyID, err = a.AccessKeyID.Plaintext(ctx); err != nil {
 			return aws.Config{}, cleanup, fmt.Errorf("--aws-access-key-id: %w", err)
 		}
@@ -70,7 +69,7 @@ func (a awsArgs) config(ctx context.Context, defaultRegion string) (cfg aws.Conf
 				return aws.Config{}, cleanup, fmt.Errorf("--aws-session-token: %w", err)
 			}
 		}
-	case creds.AWSWebIdentity:
+	case awsx.ModeWebIdentity:
 		token, err := a.WebIdentityToken.Plaintext(ctx)
 		if err != nil {
 			return aws.Config{}, cleanup, fmt.Errorf("--aws-web-identity-token: %w", err)
@@ -88,7 +87,7 @@ func (a awsArgs) config(ctx context.Context, defaultRegion string) (cfg aws.Conf
 			return aws.Config{}, cleanup, err
 		}
 		opts.WebIdentity = &awsx.WebIdentity{RoleARN: a.RoleARN, TokenFile: f.Name()}
-	case creds.AWSNone:
+	case awsx.ModeDefault:
 		if a.Endpoint == nil {
 			return aws.Config{}, cleanup, fmt.Errorf("no AWS credentials: chain with-aws --access-key-id/--secret-access-key or --web-identity-token/--role-arn (or --endpoint for the emulator)")
 		}

@@ -102,11 +102,7 @@ func (r reporterArgs) reporters(ctx context.Context) ([]report.Reporter, error) 
 		}
 		cfg.SlackWebhookURL = hook
 	}
-	multi, err := report.New(cfg)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "warning: %v\n", err) // which reporters are off and why; never fatal
-	}
-	return []report.Reporter{multi}, nil
+	return report.Reporters(cfg), nil
 }
 
 // manifestFile returns the manifest as a File named name.

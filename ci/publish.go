@@ -7,9 +7,10 @@ import (
 	"sync"
 
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/ecr"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 
-	"github.com/bitflow-lms/pipeline/ci/creds"
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
@@ -52,8 +53,8 @@ func (m *Bitflow) Publish(ctx context.Context,
 	registryPassword *dagger.Secret,
 ) (string, error) {
 	// 1. validate everything before building or pushing anything
-	if err := release.ValidateSHA(sha); err != nil {
-		return "", err
+	if err := manifest.CheckSHA(sha); err != nil {
+		return "", fmt.Errorf("--sha: %w", err)
 	}
 	reg, err := release.ParseRegistry(registry)
 	if err != nil {
@@ -64,7 +65,7 @@ func (m *Bitflow) Publish(ctx context.Context,
 	if err != nil {
 		return "", err
 	}
-	regMode, err := creds.Registry(awsMode, registryUsername, registryPassword != nil)
+	regMode, err := awsx.Registry(awsMode, registryUsername, registryPassword != nil)
 	if err != nil {
 		return "", err
 	}
@@ -106,11 +107,11 @@ func (m *Bitflow) Publish(ctx context.Context,
 }
 
 // registryAuth returns a function adding the login to a container (or none).
-func (m *Bitflow) registryAuth(ctx context.Context, reg release.Registry, mode creds.RegistryMode, aws awsArgs, user string, pass *dagger.Secret) (func(*dagger.Container) *dagger.Container, error) {
+func (m *Bitflow) registryAuth(ctx context.Context, reg release.Registry, mode awsx.RegistryMode, aws awsArgs, user string, pass *dagger.Secret) (func(*dagger.Container) *dagger.Container, error) {
 	switch mode {
-	case creds.RegistryPassword:
+	case awsx.RegistryPassword:
 		return func(c *dagger.Container) *dagger.Container { return c.WithRegistryAuth(reg.Host, user, pass) }, nil
-	case creds.RegistryECR:
+	case awsx.RegistryECR:
 		cfg, cleanup, err := aws.config(ctx, release.ECRRegion(reg.Host))
 		defer cleanup()
 		if err != nil {
@@ -120,7 +121,7 @@ func (m *Bitflow) registryAuth(ctx context.Context, reg release.Registry, mode c
 		if err != nil {
 			return nil, err
 		}
-		if err := creds.CheckECRHost(reg.Host, login.Host); err != nil {
+		if err := awsx.CheckECRHost(reg.Host, login.Host); err != nil {
 			return nil, err
 		}
 		secret := dag.SetSecret("ecr-login-"+login.Host, login.Password)

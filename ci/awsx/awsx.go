@@ -67,8 +67,9 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 			return aws.Config{}, fmt.Errorf("endpoint %q is not an absolute URL (e.g. http://127.0.0.1:4566)", opts.Endpoint)
 		}
 	}
-	if (opts.AccessKeyID == "") != (opts.SecretAccessKey == "") {
-		return aws.Config{}, errors.New("static credentials need both an access key ID and a secret access key")
+	mode, err := opts.given().Mode()
+	if err != nil {
+		return aws.Config{}, err
 	}
 	var lo []func(*awsconfig.LoadOptions) error
 	if opts.Region != "" {
@@ -78,10 +79,10 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 		lo = append(lo, awsconfig.WithSharedConfigProfile(opts.Profile))
 	}
 	switch {
-	case opts.AccessKeyID != "":
+	case mode == ModeStatic:
 		lo = append(lo, awsconfig.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(opts.AccessKeyID, opts.SecretAccessKey, opts.SessionToken)))
-	case opts.Endpoint != "" && opts.WebIdentity == nil:
+	case mode == ModeDefault && opts.Endpoint != "":
 		lo = append(lo, awsconfig.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "emulator-secret", "")))
 	}
@@ -94,10 +95,7 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	if opts.Endpoint != "" {
 		cfg.BaseEndpoint = aws.String(opts.Endpoint)
 	}
-	if wi := opts.WebIdentity; wi != nil {
-		if wi.RoleARN == "" || wi.TokenFile == "" {
-			return aws.Config{}, errors.New("web identity needs a role ARN and a token file")
-		}
+	if wi := opts.WebIdentity; mode == ModeWebIdentity {
 		name := wi.SessionName
 		if name == "" {
 			name = "bitflow-deploy"
@@ -110,6 +108,15 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 		return aws.Config{}, errors.New("no AWS region: set it in the environment file or AWS_REGION")
 	}
 	return cfg, nil
+}
+
+// given says which credentials opts carries, for the rules in creds.go.
+func (o Options) given() Given {
+	g := Given{AccessKeyID: o.AccessKeyID != "", SecretAccessKey: o.SecretAccessKey != "", SessionToken: o.SessionToken != ""}
+	if wi := o.WebIdentity; wi != nil {
+		g.WebIdentityToken, g.RoleARN = wi.TokenFile != "", wi.RoleARN
+	}
+	return g
 }
 
 // NewRetryer is the SDK's standard retryer (exponential backoff with jitter;

@@ -7,12 +7,10 @@ import (
 	"strings"
 
 	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
-var (
-	shaRE = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
-	tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-)
+var tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 
 // validate checks the options without calling AWS and resolves the strategy.
 func (r *Run) validate(opts Options) (Strategy, error) {
@@ -32,8 +30,8 @@ func (r *Run) validate(opts Options) (Strategy, error) {
 	r.Env = env
 	r.Manifest.Strategy = env.Strategy
 	var problems []string
-	if !shaRE.MatchString(opts.GitSHA) {
-		problems = append(problems, fmt.Sprintf("git sha %q is not 7-40 lower-case hex characters", opts.GitSHA))
+	if err := manifest.CheckSHA(opts.GitSHA); err != nil {
+		problems = append(problems, err.Error())
 	}
 	if opts.AWS.Region != "" && opts.AWS.Region != env.Region {
 		problems = append(problems, fmt.Sprintf("AWS config region %q differs from %s region %q", opts.AWS.Region, env.File, env.Region))

@@ -3,6 +3,8 @@ package release
 import (
 	"fmt"
 	"strings"
+
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // AppTag is the tag one app deploys at.
@@ -16,8 +18,8 @@ type AppTag struct {
 // apps move to sha and the others stay at previousSHA, which is then
 // required: a partial release still names every image it runs.
 func DeployTags(deployed, selected []string, sha, previousSHA string) ([]AppTag, error) {
-	if err := ValidateSHA(sha); err != nil {
-		return nil, err
+	if err := manifest.CheckSHA(sha); err != nil {
+		return nil, fmt.Errorf("--sha: %w", err)
 	}
 	if len(selected) == 0 {
 		out := make([]AppTag, len(deployed))
@@ -29,7 +31,7 @@ func DeployTags(deployed, selected []string, sha, previousSHA string) ([]AppTag,
 	if previousSHA == "" {
 		return nil, fmt.Errorf("--apps deploys only some apps: give --previous-sha, the release the other apps stay at")
 	}
-	if err := ValidateSHA(previousSHA); err != nil {
+	if err := manifest.CheckSHA(previousSHA); err != nil {
 		return nil, fmt.Errorf("--previous-sha: %w", err)
 	}
 	in := map[string]bool{}

@@ -10,21 +10,11 @@ import (
 )
 
 var (
-	shaRe    = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 	hostRe   = regexp.MustCompile(`^[a-zA-Z0-9.-]+(:[0-9]+)?$`)
 	pathRe   = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
 	prefixRe = regexp.MustCompile(`^([a-z0-9]+([._/-][a-z0-9]+)*[._/-]?)?$`)
 	digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 )
-
-// ValidateSHA accepts a lower-case hex git commit sha of 7 to 40 characters:
-// the immutable tag of a release.
-func ValidateSHA(sha string) error {
-	if !shaRe.MatchString(sha) {
-		return fmt.Errorf("--sha %q: want a lower-case hex git commit sha (7-40 characters)", sha)
-	}
-	return nil
-}
 
 // Registry is where images are pushed: a host (with optional port) and an
 // optional path, e.g. "123456789012.dkr.ecr.us-east-1.amazonaws.com" or

@@ -6,15 +6,14 @@ import (
 	"testing"
 )
 
-func TestValidateSHA(t *testing.T) {
-	for _, ok := range []string{"abc1234", "0123456789abcdef0123456789abcdef01234567"} {
-		if err := ValidateSHA(ok); err != nil {
-			t.Errorf("%s: %v", ok, err)
+func TestDeployTagsNamesTheBadSHA(t *testing.T) {
+	for _, c := range []struct{ sha, previous, flag string }{{"latest", "", "--sha"}, {"abc1234", "seed", "--previous-sha"}} {
+		var apps []string
+		if c.previous != "" {
+			apps = []string{"student"}
 		}
-	}
-	for _, bad := range []string{"", "abc", "ABC1234", "latest", "main", "0123456789abcdef0123456789abcdef012345678", "abc1234 "} {
-		if err := ValidateSHA(bad); err == nil || !strings.Contains(err.Error(), "--sha") {
-			t.Errorf("%q accepted or unnamed: %v", bad, err)
+		if _, err := DeployTags([]string{"backend", "student"}, apps, c.sha, c.previous); err == nil || !strings.Contains(err.Error(), c.flag+": git sha") {
+			t.Errorf("sha %q previous %q: %v, want the %s rule", c.sha, c.previous, err, c.flag)
 		}
 	}
 }

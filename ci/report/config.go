@@ -101,6 +101,15 @@ func New(cfg Config) (*Multi, error) {
 	return NewMulti(logger, reporters...), nil
 }
 
+// Reporters is the one reporter builder of the deploy, the CLI and the
+// Dagger module: New's reporters as the list deploy.Options takes. A
+// reporter left out for a bad configuration has been logged as a warning by
+// New; reporting problems never stop a deploy, so there is no error.
+func Reporters(cfg Config) []Reporter {
+	multi, _ := New(cfg)
+	return []Reporter{multi}
+}
+
 // nilIfErr turns a typed nil pointer into a nil interface so it is not
 // mistaken for a reporter.
 func nilIfErr[T Reporter](r T, err error) Reporter {

@@ -136,6 +136,22 @@ func TestNewLeavesOutInvalidReporterOnly(t *testing.T) {
 	}
 }
 
+func TestReportersWarnsAndKeepsTheValidOnes(t *testing.T) {
+	var logs bytes.Buffer
+	reps := Reporters(Config{
+		GitHubToken: fakeToken, GitHubRepository: "no-slash",
+		StepSummaryPath: t.TempDir() + "/summary.md",
+		Logger:          slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	mu, ok := reps[0].(*Multi)
+	if len(reps) != 1 || !ok || len(mu.Reporters()) != 1 || mu.Reporters()[0].Name() != "summary" {
+		t.Fatalf("want one Multi with the summary reporter, got %v", reps)
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "no-slash") || strings.Contains(logs.String(), fakeToken) {
+		t.Errorf("the left-out reporter is not a logged warning (or the token leaked):\n%s", logs.String())
+	}
+}
+
 func TestConfigFromEnv(t *testing.T) {
 	env := map[string]string{
 		"GITHUB_TOKEN": fakeToken, "GITHUB_REPOSITORY": "bitflow-lms/pipeline", "GITHUB_RUN_ID": "1234",

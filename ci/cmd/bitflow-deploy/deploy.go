@@ -54,13 +54,9 @@ func exitFor(m *manifest.Manifest, err error, c *common) int {
 
 // reporters builds GitHub, Slack and job-summary reporters from the
 // environment variables (missing ones switch a reporter off; problems are
-// warnings).
+// warnings on stderr).
 func (c *common) reporters() []report.Reporter {
 	rc := report.ConfigFromEnv(c.getenv)
 	rc.Logger = slog.New(slog.NewTextHandler(c.errOut, nil))
-	rep, err := report.New(rc)
-	if err != nil {
-		fmt.Fprintf(c.errOut, "warning: %v\n", err)
-	}
-	return []report.Reporter{rep}
+	return report.Reporters(rc)
 }
