@@ -51,7 +51,11 @@ func (s *elbv2State) serveThroughListener(w http.ResponseWriter, r *http.Request
 		http.Error(w, "want /_emulator/alb/<lb-name>/<port>/<path>", http.StatusBadRequest)
 		return
 	}
-	tgName, code := s.routeListener(parts[0], parts[1])
+	path := "/"
+	if len(parts) == 3 {
+		path += parts[2]
+	}
+	tgName, code := s.routeListener(parts[0], parts[1], path)
 	if tgName == "" {
 		writeControlJSON(w, code, map[string]string{"error": "no listener on port " + parts[1] + " of " + parts[0]})
 		return
@@ -60,34 +64,92 @@ func (s *elbv2State) serveThroughListener(w http.ResponseWriter, r *http.Request
 	s.healthResponse(w, tgName)
 }
 
-// routeListener picks the target group a request to lbName:port goes to.
-func (s *elbv2State) routeListener(lbName, port string) (string, int) {
+// routeListener picks the target group a request to lbName:port/path goes
+// to: the first rule (by priority) whose path-pattern conditions match,
+// else the default action; weighted forwards pick by weight.
+func (s *elbv2State) routeListener(lbName, port, path string) (string, int) {
 	s.e.mu.Lock()
 	defer s.e.mu.Unlock()
 	for _, l := range s.listeners {
 		if s.lbs[l.LoadBalancerArn].LoadBalancerName != lbName || itoa(int(l.Port)) != port {
 			continue
 		}
-		for _, a := range l.DefaultActions {
-			if a.ForwardConfig == nil {
+		for _, r := range s.sortedRules(l.ListenerArn) {
+			if !r.IsDefault && !pathMatches(r.Conditions, path) {
 				continue
 			}
-			total := int32(0)
-			for _, t := range a.ForwardConfig.TargetGroups {
-				total += t.Weight
-			}
-			pick := rand.Int32N(total)
-			for _, t := range a.ForwardConfig.TargetGroups {
-				if pick < t.Weight {
-					return s.tgs[t.TargetGroupArn].TargetGroupName, http.StatusOK
+			for _, a := range r.Actions {
+				if a.ForwardConfig == nil && a.TargetGroupArn != "" {
+					return s.tgs[a.TargetGroupArn].TargetGroupName, http.StatusOK
 				}
-				pick -= t.Weight
+				if a.ForwardConfig == nil {
+					continue
+				}
+				total := int32(0)
+				for _, t := range a.ForwardConfig.TargetGroups {
+					total += t.Weight
+				}
+				if total == 0 {
+					return "", http.StatusServiceUnavailable
+				}
+				pick := rand.Int32N(total)
+				for _, t := range a.ForwardConfig.TargetGroups {
+					if pick < t.Weight {
+						return s.tgs[t.TargetGroupArn].TargetGroupName, http.StatusOK
+					}
+					pick -= t.Weight
+				}
 			}
+			return "", http.StatusServiceUnavailable
 		}
 		return "", http.StatusServiceUnavailable
 	}
 	return "", http.StatusNotFound
 }
+
+// pathMatches tells whether a rule's conditions route path: only
+// path-pattern conditions are evaluated (* matches any run of characters);
+// a rule with other conditions (host-header) never matches a path-only request.
+func pathMatches(conds []elbCondition, path string) bool {
+	matched := false
+	for _, c := range conds {
+		if c.Field != "path-pattern" {
+			return false
+		}
+		vals := c.Values
+		if c.PathPatternConfig != nil && len(c.PathPatternConfig.Values) > 0 {
+			vals = c.PathPatternConfig.Values
+		}
+		for _, v := range vals {
+			if ok, _ := filepathMatch(v, path); ok {
+				matched = true
+			}
+		}
+	}
+	return matched
+}
+
+// filepathMatch is ELB's path-pattern matching: * is any run of characters
+// (including /), ? one character.
+func filepathMatch(pattern, s string) (bool, error) {
+	if pattern == "" {
+		return s == "", nil
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if ok, _ := filepathMatch(pattern[1:], s[i:]); ok {
+				return true, nil
+			}
+		}
+		return false, nil
+	case '?':
+		return s != "" && mustMatch(pattern[1:], s[1:]), nil
+	}
+	return s != "" && s[0] == pattern[0] && mustMatch(pattern[1:], s[1:]), nil
+}
+
+func mustMatch(p, s string) bool { ok, _ := filepathMatch(p, s); return ok }
 
 func (s *elbv2State) serveFault(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {

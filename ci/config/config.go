@@ -46,7 +46,8 @@ type Environment struct {
 	RepositoryPrefix string `yaml:"repositoryPrefix"`
 	// Cluster is the ECS cluster name (default "bitflow-cluster").
 	Cluster string `yaml:"cluster"`
-	// Strategy is rolling, bluegreen or canary (default rolling).
+	// Strategy is rolling, bluegreen, canary, native-bluegreen, native-linear
+	// or native-canary (default rolling).
 	Strategy string `yaml:"strategy"`
 	// Services are the ECS services a release updates: the ones written under
 	// services, then one per frontend app derived from Portals.
@@ -67,6 +68,8 @@ type Environment struct {
 	BlueGreen *BlueGreen `yaml:"blueGreen"`
 	// Canary configures the traffic steps (strategy canary).
 	Canary *Canary `yaml:"canary"`
+	// Native configures the ECS-run strategies native-bluegreen, native-linear, native-canary.
+	Native *Native `yaml:"native"`
 	// State is the S3 location of the release ledger and the environment lock.
 	State *State `yaml:"state"`
 

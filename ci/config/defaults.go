@@ -51,6 +51,7 @@ func (e *Environment) applyDefaults() {
 		e.Strategy = StrategyRolling
 	}
 	e.stateDefaults()
+	e.nativeDefaults()
 	if len(e.Migration.Command) == 0 {
 		e.Migration.Command = append([]string(nil), DefaultMigrationCommand...)
 	}

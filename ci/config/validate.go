@@ -64,10 +64,11 @@ func (e *Environment) problems() []Problem {
 		c.add("cluster", "%q is not an ECS cluster name", e.Cluster)
 	}
 	switch e.Strategy {
-	case StrategyRolling, StrategyBlueGreen, StrategyCanary:
+	case StrategyRolling, StrategyBlueGreen, StrategyCanary, StrategyNativeBlueGreen, StrategyNativeLinear, StrategyNativeCanary:
 	default:
-		c.add("strategy", "%q is not one of rolling, bluegreen, canary", e.Strategy)
+		c.add("strategy", "%q is not one of rolling, bluegreen, canary, native-bluegreen, native-linear, native-canary", e.Strategy)
 	}
+	e.checkNative(c)
 	e.checkServices(c)
 	e.checkPortals(c)
 	e.checkLoadBalancer(c)

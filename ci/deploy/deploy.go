@@ -85,7 +85,7 @@ func newRun(opts Options) *Run {
 	}
 	m.ID = fmt.Sprintf("%s-%s-%d", orUnknown(m.Environment), orUnknown(shortSHA(opts.GitSHA)), m.StartedAt.Unix())
 	return &Run{
-		Env: opts.Env, cfg: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun,
+		Env: opts.Env, cfg: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun, WaitUntil: opts.WaitUntil,
 		Images: map[string]manifest.Image{}, manifestPath: opts.ManifestPath, onStage: opts.OnStage, clock: clock.Or(opts.Clock),
 	}
 }

@@ -46,4 +46,7 @@ type Options struct {
 	// polls, bakes, timeouts (default: the wall clock; tests pass the
 	// emulator's manual clock).
 	Clock clock.Clock
+	// WaitUntil, for native strategies, returns once every service deployment
+	// reached this lifecycle stage (e.g. BAKE_TIME); ECS finishes on its own.
+	WaitUntil string
 }

@@ -33,6 +33,8 @@ type PlannedService struct {
 	DesiredCount         int32  `json:"desiredCount"`
 	RunningCount         int32  `json:"runningCount"`
 	Diff                 string `json:"diff"` // unified diff of the task definition ("" = no change)
+	// DeploymentDiff is the diff of the deployment configuration and load balancers (native strategies).
+	DeploymentDiff string `json:"deploymentDiff,omitempty"`
 }
 
 // PlannedTraffic is how a blue/green or canary release would move traffic.
@@ -77,7 +79,7 @@ func Plan(ctx context.Context, opts Options) (*PlanResult, error) {
 		p.Error = err.Error()
 	}
 	for _, t := range run.Targets {
-		ps := PlannedService{Service: t.Service, Role: t.Role, Diff: t.Diff}
+		ps := PlannedService{Service: t.Service, Role: t.Role, Diff: t.Diff, DeploymentDiff: t.DeploymentDiff}
 		if t.Source != t.Service {
 			ps.Source = t.Source
 		}

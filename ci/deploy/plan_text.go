@@ -30,10 +30,14 @@ func (p *PlanResult) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %s%s: now %s, %d/%d tasks\n", s.Service, from, s.TaskDefinitionBefore, s.RunningCount, s.DesiredCount)
 			if s.Diff == "" {
 				b.WriteString("    no change\n")
-				continue
 			}
-			for _, l := range strings.Split(strings.TrimRight(s.Diff, "\n"), "\n") {
-				b.WriteString("    " + l + "\n")
+			for _, d := range []string{s.Diff, s.DeploymentDiff} {
+				if d == "" {
+					continue
+				}
+				for _, l := range strings.Split(strings.TrimRight(d, "\n"), "\n") {
+					b.WriteString("    " + l + "\n")
+				}
 			}
 		}
 	}

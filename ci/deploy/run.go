@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -33,6 +34,9 @@ type Run struct {
 	// Images maps app -> release image (digest-pinned once checked).
 	Images map[string]manifest.Image
 	DryRun bool
+	// WaitUntil, for native strategies, stops following the deployments once
+	// they reach this lifecycle stage ("" = until they finish).
+	WaitUntil string
 
 	// The AWS API the strategies use, built by connect from cfg.
 	cfg  aws.Config
@@ -40,6 +44,10 @@ type Run struct {
 	ecr  ecr.API
 	logs ecs.LogsAPI
 	elb  traffic.ELBAPI
+	// The native strategies' APIs: service deployments, target groups, metrics.
+	necs nativeECSAPI
+	nelb nativeELBAPI
+	cw   traffic.MetricsAPI
 
 	mu           sync.Mutex
 	manifestPath string
@@ -62,6 +70,9 @@ type Target struct {
 	NewTaskDefinitionArn string
 	// Diff is the unified diff old -> new.
 	Diff string
+	// DeploymentDiff is the diff of the service's deployment configuration
+	// and load balancers (native strategies; "" = no change).
+	DeploymentDiff string
 }
 
 // Printf writes one progress line.
@@ -165,10 +176,13 @@ func (r *Run) Save() {
 // connect builds the AWS clients of the run from its aws.Config; deploy and
 // rollback call it once their inputs are validated.
 func (r *Run) connect() {
-	r.ecs = awsecs.NewFromConfig(r.cfg)
+	ecsClient := awsecs.NewFromConfig(r.cfg)
+	elbClient := elasticloadbalancingv2.NewFromConfig(r.cfg)
+	r.ecs, r.necs = ecsClient, ecsClient
 	r.ecr = awsecr.NewFromConfig(r.cfg)
 	r.logs = cloudwatchlogs.NewFromConfig(r.cfg)
-	r.elb = elasticloadbalancingv2.NewFromConfig(r.cfg)
+	r.elb, r.nelb = elbClient, elbClient
+	r.cw = cloudwatch.NewFromConfig(r.cfg)
 }
 
 // now is the run's clock in UTC, for manifest timestamps.

@@ -28,6 +28,9 @@ func NewStrategy(name string, env *config.Environment) (Strategy, error) {
 		return Rolling{}, nil
 	case config.StrategyBlueGreen, config.StrategyCanary:
 		return newColours(env, name)
+	case config.StrategyNativeBlueGreen, config.StrategyNativeLinear, config.StrategyNativeCanary:
+		return newNative(env, name)
 	}
-	return nil, fmt.Errorf("unknown strategy %q (known: %s, %s, %s)", name, config.StrategyRolling, config.StrategyBlueGreen, config.StrategyCanary)
+	return nil, fmt.Errorf("unknown strategy %q (known: %s, %s, %s, %s, %s, %s)", name, config.StrategyRolling, config.StrategyBlueGreen, config.StrategyCanary,
+		config.StrategyNativeBlueGreen, config.StrategyNativeLinear, config.StrategyNativeCanary)
 }

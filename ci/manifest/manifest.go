@@ -63,6 +63,16 @@ type ServiceChange struct {
 	TaskDefinitionAfter  string `json:"taskDefinitionAfter,omitempty"`
 	DesiredCountBefore   int32  `json:"desiredCountBefore,omitempty"`
 	DesiredCountAfter    int32  `json:"desiredCountAfter,omitempty"`
+	// ServiceDeployments are the ECS service deployments of a native
+	// strategy, in order (a rollback redeploy comes after the deployment).
+	ServiceDeployments []ServiceDeployment `json:"serviceDeployments,omitempty"`
+}
+
+// ServiceDeployment is one ECS service deployment a native strategy started.
+type ServiceDeployment struct {
+	Arn            string `json:"arn"`
+	TaskDefinition string `json:"taskDefinition"`
+	Rollback       bool   `json:"rollback,omitempty"` // redeploys the previous revision
 }
 
 // Traffic records the load balancer state before and after a blue/green or canary deploy.

@@ -1,0 +1,260 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/bitflow-lms/pipeline/ci/awsemu"
+	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+)
+
+// runNative deploys and returns the manifest and error.
+func runNative(t *testing.T, n *nativeFixture, ctx context.Context) (*manifest.Manifest, error) {
+	t.Helper()
+	m, err := Deploy(ctx, n.options())
+	t.Logf("progress:\n%s", n.out.String())
+	return m, err
+}
+
+// mutatingOrder lists the mutating calls as "service.Action" in order.
+func (n *nativeFixture) mutatingOrder() []string { return n.mutating() }
+
+func TestNativeBlueGreenCleanDeploy(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeBlueGreen, 1)
+	m, err := runNative(t, n, context.Background())
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	if m.Outcome != manifest.OutcomeSucceeded {
+		t.Fatalf("outcome %s", m.Outcome)
+	}
+	calls := n.mutatingOrder()
+	run := slices.Index(calls, "ecs.RunTask")
+	upd := slices.Index(calls, "ecs.UpdateService")
+	if run < 0 || upd < run {
+		t.Errorf("migration must run before any UpdateService: %v", calls)
+	}
+	if got := n.count("ecs.RunTask"); got != 1 {
+		t.Errorf("%d migrations, want 1", got)
+	}
+	// Per service: pauses after test traffic, before the production shift and after it.
+	if got := n.count("ecs.ContinueServiceDeployment"); got != 3 {
+		t.Errorf("%d ContinueServiceDeployment, want 3 gates", got)
+	}
+	if got := n.count("ecs.StopServiceDeployment"); got != 0 {
+		t.Errorf("%d StopServiceDeployment", got)
+	}
+	if n.count("cloudwatch.GetMetricData") != 3 {
+		t.Errorf("%d GetMetricData, want one per gate", n.count("cloudwatch.GetMetricData"))
+	}
+	for _, s := range n.env.Services {
+		if w := n.prodWeights(s.Name); !slices.Equal(w, []int32{100}) {
+			t.Errorf("%s production weights %v, want [100]", s.Name, w)
+		}
+		if td := n.taskDef(t, s.Name); td == n.top.TaskDefinitions[s.Name] {
+			t.Errorf("%s still runs %s", s.Name, td)
+		}
+		c := serviceChangeOf(m, s.Name)
+		if c == nil || len(c.ServiceDeployments) != 1 || !strings.Contains(c.ServiceDeployments[0].Arn, ":service-deployment/") {
+			t.Errorf("%s: manifest service deployments %+v", s.Name, c)
+		}
+	}
+	for _, want := range []string{"POST_TEST_TRAFFIC_SHIFT", "BAKE_TIME", "gate at PRODUCTION_TRAFFIC_SHIFT (0.0% production)", "gate at POST_PRODUCTION_TRAFFIC_SHIFT (100.0% production)"} {
+		if !strings.Contains(n.out.String(), want) {
+			t.Errorf("progress lacks %q", want)
+		}
+	}
+}
+
+func serviceChangeOf(m *manifest.Manifest, service string) *manifest.ServiceChange {
+	for i := range m.Services {
+		if m.Services[i].Service == service {
+			return &m.Services[i]
+		}
+	}
+	return nil
+}
+
+func TestNativeLinearSteps(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeLinear, 1)
+	if _, err := runNative(t, n, context.Background()); err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	if w := n.prodWeights("bitflow-backend"); !slices.Equal(w, []int32{25, 50, 75, 100}) {
+		t.Errorf("production weights %v, want [25 50 75 100]", w)
+	}
+	// POST_TEST + one PRE_PRODUCTION per step + POST_PRODUCTION.
+	if got := n.count("ecs.ContinueServiceDeployment"); got != 6 {
+		t.Errorf("%d ContinueServiceDeployment, want 6", got)
+	}
+}
+
+func TestNativeCanaryClean(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
+	if _, err := runNative(t, n, context.Background()); err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	if w := n.prodWeights("bitflow-backend"); !slices.Equal(w, []int32{10, 100}) {
+		t.Errorf("production weights %v, want [10 100]", w)
+	}
+}
+
+func TestNative5xxAtCanaryStepRollsBackWithTheNumbers(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
+	green := n.greenTG("bitflow-backend")
+	n.srv.SetMetric(green, awsemu.MetricRequestCount, n.clk.Now().Add(-10*time.Minute), 600)
+	n.srv.SetMetric(green, awsemu.MetricTargetResponseTime, n.clk.Now().Add(-10*time.Minute), 0.150)
+	scripted := false
+	n.onLine = func(l string) {
+		if !scripted && strings.Contains(l, "production 10.0%") {
+			scripted = true
+			n.srv.SetMetric(green, awsemu.MetricTarget5XX, n.clk.Now().Add(-5*time.Minute), 30) // 30 of 600 a minute: 5%, from before the canary window
+		}
+	}
+	m, err := runNative(t, n, context.Background())
+	var ge *GateError
+	if !errors.As(err, &ge) || !errors.Is(err, ErrRolledBack) {
+		t.Fatalf("deploy: %v, want a GateError wrapped in ErrRolledBack", err)
+	}
+	if m.Outcome != manifest.OutcomeRolledBack {
+		t.Errorf("outcome %s", m.Outcome)
+	}
+	if !strings.Contains(err.Error(), "5xx rate 5.00%") || !strings.Contains(err.Error(), "> threshold 1.00%") || ge.Weight != 10 {
+		t.Errorf("report lacks the measured rate and threshold at 10%%: %v", err)
+	}
+	if !strings.Contains(m.FailureReason, "threshold 1.00%") {
+		t.Errorf("manifest failure reason %q", m.FailureReason)
+	}
+	if n.count("ecs.StopServiceDeployment") != 1 {
+		t.Errorf("%d StopServiceDeployment, want 1", n.count("ecs.StopServiceDeployment"))
+	}
+	sd := n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusRollbackSuccessful)
+	if w := n.prodWeights("bitflow-backend"); !slices.Equal(w, []int32{10, 0}) {
+		t.Errorf("production weights %v, want [10 0]: back on the old revision", w)
+	}
+	if td := n.taskDef(t, "bitflow-backend"); td != n.top.TaskDefinitions["bitflow-backend"] {
+		t.Errorf("service runs %s after rollback (%s)", td, sd.Status)
+	}
+}
+
+func TestNativeAlarmDuringBakeRollsBackNamingTheAlarm(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeBlueGreen, 1)
+	n.env.Native.Alarms = config.NativeAlarms{Names: []string{"bitflow-5xx-{service}"}}
+	n.srv.DefineAlarm("bitflow-5xx-bitflow-backend")
+	fired := false
+	n.onLine = func(l string) {
+		if !fired && strings.Contains(l, "BAKE_TIME") {
+			fired = true
+			n.srv.SetAlarmState("bitflow-5xx-bitflow-backend", "ALARM", n.clk.Now().Add(30*time.Second), "Threshold Crossed: 5xx > 1%")
+		}
+	}
+	m, err := runNative(t, n, context.Background())
+	var nf *NativeFailure
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "bitflow-5xx-bitflow-backend") {
+		t.Fatalf("deploy: %v, want a NativeFailure naming the alarm", err)
+	}
+	if m.Outcome != manifest.OutcomeRolledBack || n.count("ecs.StopServiceDeployment") != 0 {
+		t.Errorf("outcome %s, %d StopServiceDeployment (ECS rolls back by itself)", m.Outcome, n.count("ecs.StopServiceDeployment"))
+	}
+	if w := n.prodWeights("bitflow-backend"); !slices.Equal(w, []int32{100, 0}) {
+		t.Errorf("production weights %v, want [100 0]", w)
+	}
+}
+
+func TestNativeRunnerKilledDuringPauseECSRollsBackAlone(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
+	var killedAt time.Time
+	n.onLine = func(l string) {
+		if strings.Contains(l, "production 10.0%") && strings.Contains(l, "paused at hook") && !n.killed.Load() {
+			killedAt = n.clk.Now()
+			n.killed.Store(true)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := Deploy(ctx, n.options()); done <- err }()
+	sd := n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusRollbackSuccessful)
+	cancel()
+	<-done
+	if !strings.Contains(*sd.StatusReason, "timed out") {
+		t.Errorf("reason %q", *sd.StatusReason)
+	}
+	var hook *ecstypes.DeploymentLifecycleHookDetail
+	for i, h := range sd.LifecycleHookDetails {
+		if h.Status == ecstypes.DeploymentLifecycleHookStatusTimedOut {
+			hook = &sd.LifecycleHookDetails[i]
+		}
+	}
+	if hook == nil || !hook.ExpiresAt.After(killedAt) || !sd.Rollback.StartedAt.Equal(*hook.ExpiresAt) {
+		t.Errorf("rollback at %v, want at the expiry of the TIMED_OUT hook after the runner died at %v: %+v", sd.Rollback.StartedAt, killedAt, hook)
+	}
+	for _, c := range n.srv.Calls() {
+		if c.Time.After(killedAt.Add(time.Second)) && c.Mutating {
+			t.Errorf("a mutating call after the runner died: %+v", c)
+		}
+	}
+	if w := n.prodWeights("bitflow-backend"); !slices.Equal(w, []int32{10, 0}) {
+		t.Errorf("production weights %v, want [10 0]", w)
+	}
+}
+
+func TestNativeInterruptStopsWithRollback(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeLinear, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	n.onLine = func(l string) {
+		if strings.Contains(l, "production 50.0%") {
+			cancel() // SIGINT
+		}
+	}
+	m, err := runNative(t, n, ctx)
+	if !errors.Is(err, context.Canceled) || m.Outcome != manifest.OutcomeCancelled {
+		t.Fatalf("deploy: %v (%s), want cancelled", err, m.Outcome)
+	}
+	if n.count("ecs.StopServiceDeployment") != 1 {
+		t.Errorf("%d StopServiceDeployment, want 1", n.count("ecs.StopServiceDeployment"))
+	}
+	n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusRollbackSuccessful)
+	if w := n.prodWeights("bitflow-backend"); w[len(w)-1] != 0 {
+		t.Errorf("production weights %v: the last must put 0 on the new revision", w)
+	}
+}
+
+func TestNativeOneOf15RollsBackTheReleaseFails(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeBlueGreen, 15)
+	bad := "bitflow-frontend-student"
+	green := n.greenTG(bad)
+	n.srv.SetMetric(green, awsemu.MetricRequestCount, n.clk.Now().Add(-10*time.Minute), 100)
+	n.srv.SetMetric(green, awsemu.MetricTarget5XX, n.clk.Now().Add(-10*time.Minute), 20)
+	m, err := runNative(t, n, context.Background())
+	var ge *GateError
+	if !errors.As(err, &ge) || ge.Service != bad || !errors.Is(err, ErrRolledBack) {
+		t.Fatalf("deploy: %v, want %s's gate to fail the release", err, bad)
+	}
+	if n.count("ecs.RunTask") != 1 {
+		t.Errorf("%d migrations", n.count("ecs.RunTask"))
+	}
+	if got := n.count("ecs.UpdateService"); got < 15 {
+		t.Errorf("%d UpdateService, want all 15 started", got)
+	}
+	for _, s := range n.env.Services {
+		ds := n.deployments(t, s.Name)
+		if len(ds) == 0 {
+			t.Errorf("%s: no service deployment", s.Name)
+			continue
+		}
+		if td := n.taskDef(t, s.Name); td != n.top.TaskDefinitions[s.Name] {
+			t.Errorf("%s runs %s after the release failed, want %s (%s)", s.Name, td, n.top.TaskDefinitions[s.Name], ds[0].Status)
+		}
+	}
+	if m.Outcome != manifest.OutcomeRolledBack {
+		t.Errorf("outcome %s", m.Outcome)
+	}
+}

@@ -1,0 +1,138 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// NativeFailure is a native deployment that ECS rolled back or stopped
+// (alarm, hook timeout, circuit breaker, StopServiceDeployment), with ECS's
+// reason and the alarms that fired.
+type NativeFailure struct {
+	Service string
+	Arn     string
+	Status  ecstypes.ServiceDeploymentStatus
+	Reason  string
+	Alarms  []string
+}
+
+func (e *NativeFailure) Error() string {
+	s := fmt.Sprintf("%s: service deployment %s ended %s", e.Service, shortARN(e.Arn), e.Status)
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	if len(e.Alarms) > 0 {
+		s += " (alarms: " + strings.Join(e.Alarms, ", ") + ")"
+	}
+	return s
+}
+
+// describeDeployment reads one service deployment.
+func describeDeployment(ctx context.Context, api nativeECSAPI, arn string) (ecstypes.ServiceDeployment, error) {
+	out, err := api.DescribeServiceDeployments(ctx, &awsecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
+	if err != nil {
+		return ecstypes.ServiceDeployment{}, fmt.Errorf("DescribeServiceDeployments %s: %w", shortARN(arn), err)
+	}
+	if len(out.ServiceDeployments) != 1 {
+		return ecstypes.ServiceDeployment{}, fmt.Errorf("service deployment %s not found", arn)
+	}
+	return out.ServiceDeployments[0], nil
+}
+
+// latestDeployment is the newest service deployment of a service that ECS
+// is running, as ListServiceDeployments returns it.
+func latestDeployment(ctx context.Context, api nativeECSAPI, cluster, service string) (string, error) {
+	out, err := api.ListServiceDeployments(ctx, &awsecs.ListServiceDeploymentsInput{Cluster: aws.String(cluster), Service: aws.String(service),
+		Status: []ecstypes.ServiceDeploymentStatus{ecstypes.ServiceDeploymentStatusPending, ecstypes.ServiceDeploymentStatusInProgress}})
+	if err != nil {
+		return "", fmt.Errorf("ListServiceDeployments %s: %w", service, err)
+	}
+	if len(out.ServiceDeployments) == 0 {
+		return "", fmt.Errorf("%s: no service deployment in progress after UpdateService", service)
+	}
+	return aws.ToString(out.ServiceDeployments[0].ServiceDeploymentArn), nil
+}
+
+// progressLine describes a deployment's stage, status and traffic.
+func progressLine(service string, sd ecstypes.ServiceDeployment) string {
+	s := fmt.Sprintf("    %s: %s %s", service, sd.Status, sd.LifecycleStage)
+	if tr := sd.TargetServiceRevision; tr != nil {
+		s += fmt.Sprintf(", new revision %d/%d running", tr.RunningTaskCount, tr.RequestedTaskCount)
+		if tr.RequestedProductionTrafficWeight != nil {
+			s += fmt.Sprintf(", production %.1f%%", *tr.RequestedProductionTrafficWeight)
+		}
+		if tr.RequestedTestTrafficWeight != nil {
+			s += fmt.Sprintf(", test %.1f%%", *tr.RequestedTestTrafficWeight)
+		}
+	}
+	if h := pausedHook(sd); h != "" {
+		s += ", paused at hook " + h
+	}
+	return s
+}
+
+// watch follows a service deployment until it succeeds, ECS ends it
+// otherwise, or it reaches the --wait-until stage. At every pause it runs
+// the gates (gated) or just continues (a rollback redeploy), and on a failed
+// gate it stops the deployment with ROLLBACK and returns the *GateError.
+func (s *Native) watch(ctx context.Context, run *Run, ns *nativeService, gated bool) error {
+	poll := run.Env.Timeouts.Poll.Duration
+	since := run.now()
+	answered := map[string]bool{}
+	last := ""
+	for {
+		sd, err := describeDeployment(ctx, run.necs, ns.arn)
+		if err != nil {
+			return err
+		}
+		if line := progressLine(ns.t.Service, sd); line != last {
+			run.Printf("%s", line)
+			last = line
+		}
+		switch sd.Status {
+		case ecstypes.ServiceDeploymentStatusSuccessful:
+			return nil
+		case ecstypes.ServiceDeploymentStatusRollbackRequested, ecstypes.ServiceDeploymentStatusRollbackInProgress,
+			ecstypes.ServiceDeploymentStatusRollbackSuccessful, ecstypes.ServiceDeploymentStatusRollbackFailed,
+			ecstypes.ServiceDeploymentStatusStopped, ecstypes.ServiceDeploymentStatusStopRequested:
+			f := &NativeFailure{Service: ns.t.Service, Arn: ns.arn, Status: sd.Status, Reason: aws.ToString(sd.StatusReason)}
+			if sd.Alarms != nil {
+				f.Alarms = sd.Alarms.TriggeredAlarmNames
+			}
+			return f
+		}
+		if s.waitUntil != "" && stageIndex(sd.LifecycleStage) >= stageIndex(ecstypes.ServiceDeploymentLifecycleStage(s.waitUntil)) && pausedHook(sd) == "" {
+			run.Printf("    %s: reached %s (--wait-until): ECS finishes the deployment on its own", ns.t.Service, sd.LifecycleStage)
+			return nil
+		}
+		if hook := pausedHook(sd); hook != "" && !answered[hook] {
+			answered[hook] = true
+			if gated {
+				if gerr := s.gate(ctx, run, ns, sd, since); gerr != nil {
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					if err := stopRollback(context.WithoutCancel(ctx), run.necs, ns.arn); err != nil {
+						return errors.Join(gerr, err)
+					}
+					run.Printf("    %s: StopServiceDeployment(ROLLBACK) sent", ns.t.Service)
+					return gerr
+				}
+			}
+			if err := continueHook(ctx, run.necs, ns.arn, hook); err != nil {
+				return err
+			}
+			since = run.now()
+			continue
+		}
+		if err := run.clock.Sleep(ctx, poll); err != nil {
+			return err
+		}
+	}
+}
