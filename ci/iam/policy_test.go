@@ -1,11 +1,13 @@
 package iam
 
 import (
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecr"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/traffic"
@@ -222,14 +224,14 @@ func TestPolicyShape(t *testing.T) {
 		"EcsReadServicesAndDeploy", "EcsTaskDefinitionsNoResourceScoping", "EcsTagOnlyWhileRegisteringTaskDefinitions",
 		"EcsRunMigrationTaskInCluster", "EcsWatchAndStopTasksInCluster", "EcsListTasksInCluster", "PassOnlyTheTaskRolesToEcsTasks",
 		"EcrLoginNoResourceScoping", "EcrPushPullBitflowRepositories", "LogsReadMigrationOutput", "ElbReadNoResourceScoping",
-		"ElbSwitchTrafficOnBitflowAlbOnly",
+		"ElbSwitchTrafficOnBitflowAlbOnly", "CheckDescribesTheCluster", "CheckListsLogGroups", "CheckReadsTheTaskRoles",
 	}
 	if !slices.Equal(sids, want) {
 		t.Errorf("statements = %v\nwant %v", sids, want)
 	}
 	unscopable := []string{
 		"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecr:GetAuthorizationToken",
-		"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
+		"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeLoadBalancers",
 		"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
 	}
 	for a := range star {
@@ -279,6 +281,52 @@ func TestParseRejectsBadDocuments(t *testing.T) {
 	} {
 		if _, err := Parse(name, []byte(src)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// checkCalls are the read-only calls of `bitflow-deploy check`
+// (ci/inventory) beyond the deploy's own, on the resources it reads.
+var checkCalls = []request{
+	{action: "ecs:DescribeClusters", resource: cluster},
+	{action: "ecs:DescribeServices", resource: "arn:aws:ecs:us-east-1:123456789012:service/bitflow-cluster/bitflow-frontend-student"},
+	{action: "ecs:DescribeTaskDefinition", resource: "*"},
+	{action: "ecr:DescribeRepositories", resource: "arn:aws:ecr:us-east-1:123456789012:repository/bitflow-super-non-teaching-manager"},
+	{action: "logs:DescribeLogGroups", resource: "arn:aws:logs:us-east-1:123456789012:log-group:*"},
+	{action: "elasticloadbalancing:DescribeLoadBalancers", resource: "*"},
+	{action: "elasticloadbalancing:DescribeListeners", resource: "*"},
+	{action: "elasticloadbalancing:DescribeRules", resource: "*"},
+	{action: "elasticloadbalancing:DescribeTargetGroups", resource: "*"},
+	{action: "iam:GetRole", resource: "arn:aws:iam::123456789012:role/bitflow-ecs-task-role"},
+	{action: "iam:GetRole", resource: "arn:aws:iam::123456789012:role/bitflow-ecs-task-execution-role"},
+}
+
+func TestPolicyAllowsTheCheck(t *testing.T) {
+	d := loadPolicy(t)
+	for _, r := range checkCalls {
+		if !allowed(d, r) {
+			t.Errorf("check: %s on %s is NOT allowed by deploy-role-policy.json", r.action, r.resource)
+		}
+	}
+	if allowed(d, request{action: "iam:GetRole", resource: "arn:aws:iam::123456789012:role/admin"}) {
+		t.Error("iam:GetRole allowed on a role other than the task roles")
+	}
+}
+
+// TestPolicyRolesAreTheEnvironmentsRoles keeps the roles the deploy role may
+// pass (and read) equal to the roles the shipped environments name.
+func TestPolicyRolesAreTheEnvironmentsRoles(t *testing.T) {
+	d := loadPolicy(t)
+	for _, name := range []string{"production", "staging", "emulator"} {
+		env, err := config.Load(filepath.Join("..", "environments", name+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, role := range []string{env.Roles.Execution, env.Roles.Task} {
+			arn := env.RoleArn(role)
+			if !allowed(d, request{action: "iam:PassRole", resource: arn, context: map[string]string{"iam:PassedToService": "ecs-tasks.amazonaws.com"}}) {
+				t.Errorf("%s names role %s, but the deploy role may not pass it", name, role)
+			}
 		}
 	}
 }

@@ -111,6 +111,7 @@ func TestCheckReportsMissingAndMisconfiguredResources(t *testing.T) {
 	for _, want := range []string{
 		"  MISSING     ecs service bitflow-frontend-faculty-teacher\n",
 		"  MISSING     log group /ecs/bitflow-frontend-parent\n",
+		"  ok          ecr repository bitflow-student\n",
 		"  MISSING     target group bitflow-parent\n",
 		"  WRONG       ecs service bitflow-frontend-parent: not attached to target group bitflow-parent\n",
 		"  WRONG       listener rule bitflow-alb:80 priority 3009: does not forward to target group bitflow-parent\n",
@@ -126,5 +127,21 @@ func TestCheckReportsMissingAndMisconfiguredResources(t *testing.T) {
 	}
 	if !r.Failed() || r.Count(Missing) != 7 || r.Count(Wrong) != 6 {
 		t.Errorf("missing %d, wrong %d, want 7 (3 + the blue/green pairs not seeded) and 6", r.Count(Missing), r.Count(Wrong))
+	}
+}
+
+// An account without the repositories: each is reported missing (the
+// batch describe fails as a whole, so the check describes them one by one).
+func TestCheckEmptyAccount(t *testing.T) {
+	srv := emutest.Start(t, awsemu.Options{})
+	r, err := Check(context.Background(), srv.AWSConfig(), emulatorEnv(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Count(Missing); got != len(r.Findings)-3 {
+		t.Errorf("%d missing of %d, want all but the account and the two roles:\n%s", got, len(r.Findings), r.Text())
+	}
+	if !strings.Contains(r.Text(), "  MISSING     ecr repository bitflow-student\n") {
+		t.Errorf("repository not reported missing:\n%s", r.Text())
 	}
 }

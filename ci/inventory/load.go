@@ -33,15 +33,8 @@ func (c *checker) load(ctx context.Context) error {
 		return fmt.Errorf("check: who am I (sts GetCallerIdentity): %w", err)
 	}
 	c.account = aws.ToString(id.Account)
-	c.repositories = map[string]bool{}
-	for p := ecr.NewDescribeRepositoriesPaginator(c.ecr, &ecr.DescribeRepositoriesInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("check: ecr DescribeRepositories: %w", err)
-		}
-		for _, r := range out.Repositories {
-			c.repositories[aws.ToString(r.RepositoryName)] = true
-		}
+	if err := c.loadRepositories(ctx); err != nil {
+		return err
 	}
 	c.logGroups = map[string]bool{}
 	for p := cloudwatchlogs.NewDescribeLogGroupsPaginator(c.logs, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/ecs/")}); p.HasMorePages(); {
@@ -100,4 +93,40 @@ func familyOf(td string) string {
 	}
 	fam, _, _ := strings.Cut(td, ":")
 	return fam
+}
+
+// loadRepositories describes the environment's repositories by name (the
+// deploy role may only read bitflow-*): all at once, or one by one when
+// one of them is missing.
+func (c *checker) loadRepositories(ctx context.Context) error {
+	var names []string
+	for _, r := range Resources(c.env) {
+		if r.Kind == KindRepository {
+			names = append(names, r.Name)
+		}
+	}
+	c.repositories = map[string]bool{}
+	describe := func(names []string) error {
+		out, err := c.ecr.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: names})
+		if err != nil {
+			return err
+		}
+		for _, r := range out.Repositories {
+			c.repositories[aws.ToString(r.RepositoryName)] = true
+		}
+		return nil
+	}
+	err := describe(names)
+	if apiCode(err) != "RepositoryNotFoundException" {
+		if err != nil {
+			return fmt.Errorf("check: ecr DescribeRepositories: %w", err)
+		}
+		return nil
+	}
+	for _, n := range names {
+		if err := describe([]string{n}); err != nil && apiCode(err) != "RepositoryNotFoundException" {
+			return fmt.Errorf("check: ecr DescribeRepositories %s: %w", n, err)
+		}
+	}
+	return nil
 }

@@ -57,6 +57,10 @@ step() { echo; echo "=== rehearse: $*"; }
 mutating_calls() { curl -fsS "$endpoint/_emulator/calls" | grep -o '"Mutating":true' | wc -l; }
 
 before=$(mutating_calls)
+step "check: every AWS resource the environment needs exists and is configured as it says"
+deploy check >"$work/check.txt" || { cat "$work/check.txt"; echo "rehearse: check found missing or misconfigured resources"; exit 1; }
+grep -v -e '^  ok ' -e '^  frontend service ' "$work/check.txt"
+
 step "plan (read-only) for a blue/green release of $sha"
 deploy plan --sha "$sha" --strategy bluegreen
 "$work/bitflow-deploy" plan --sha "$sha" --strategy bluegreen --json --config "$work/emulator.yaml" --endpoint "$endpoint" 2>/dev/null >"$work/plan.json"

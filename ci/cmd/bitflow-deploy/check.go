@@ -1,12 +1,26 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"flag"
+	"fmt"
 
-// check validates the environment file and prints what it describes; it
-// makes no AWS call.
-func (c *common) check(args []string) int {
+	"github.com/bitflow-lms/pipeline/ci/awsx"
+	"github.com/bitflow-lms/pipeline/ci/inventory"
+)
+
+// check validates the environment file, then lists every AWS resource it
+// needs and checks each with read-only calls (--offline: only list them).
+// It fails when a resource is missing or misconfigured, and, against AWS
+// (no --endpoint), when the account is still the committed placeholder.
+func (c *common) check(ctx context.Context, args []string) int {
 	fs := newFlags("check", c.errOut)
 	c.register(fs)
+	offline := fs.Bool("offline", false, "list the resources the environment needs without calling AWS")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: bitflow-deploy check --env NAME [--endpoint URL] [--offline]")
+		flag.PrintDefaults()
+	}
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
@@ -16,5 +30,26 @@ func (c *common) check(args []string) int {
 		return exitUsage
 	}
 	fmt.Fprint(c.out, env.Describe())
+	if *offline {
+		fmt.Fprintln(c.out, "resources the environment needs (not checked: --offline):")
+		for _, r := range inventory.Resources(env) {
+			fmt.Fprintf(c.out, "  %s: %s\n", r, r.Want)
+		}
+		return exitOK
+	}
+	cfg, err := awsx.Load(ctx, c.awsOptions(env))
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitFailed
+	}
+	report, err := inventory.Check(ctx, cfg, env)
+	if err != nil {
+		fmt.Fprintln(c.errOut, err)
+		return exitFailed
+	}
+	fmt.Fprint(c.out, report.Text())
+	if report.Failed() || (c.endpoint == "" && report.Count(inventory.Placeholder) > 0) {
+		return exitFailed
+	}
 	return exitOK
 }

@@ -26,7 +26,7 @@ const (
 const usage = `usage: bitflow-deploy <verb> [flags]
 
 verbs:
-  check     validate the environment file (no AWS call)
+  check     validate the environment file, then check every AWS resource it needs (--offline: list them)
   plan      show what a deploy would change, without changing anything
   deploy    deploy a release (--sha): check images, render task definitions, migrate, deploy, wait
   rollback  return an environment to the release before a manifest (--manifest)
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(
 	verb, rest := args[0], args[1:]
 	switch verb {
 	case "check":
-		return c.check(rest)
+		return c.check(ctx, rest)
 	case "plan":
 		return c.plan(ctx, rest)
 	case "deploy":

@@ -30,7 +30,8 @@ func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, str
 func TestCheckVerb(t *testing.T) {
 	t.Chdir("../../..")
 	for _, env := range []string{"production", "staging", "emulator"} {
-		if code, out, errOut := runCLI(t, context.Background(), "check", "--env", env); code != 0 || !strings.Contains(out, ": ok") {
+		if code, out, errOut := runCLI(t, context.Background(), "check", "--env", env, "--offline"); code != 0 || !strings.Contains(out, ": ok") ||
+			!strings.Contains(out, "  ecs service bitflow-frontend-student: runs family bitflow-frontend-student, attached to target group ") {
 			t.Errorf("check %s: %d %s %s", env, code, out, errOut)
 		}
 	}
@@ -68,6 +69,16 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 		if _, err := seed.PushImage(ctx, awsecr.NewFromConfig(cfg), env.Repository(app), "abcdef1"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// check: read-only; the seed made no blue/green colours, so those are missing.
+	srv.ResetCalls()
+	code, out, _ := runCLI(t, ctx, "check", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL)
+	if code != exitFailed || !strings.Contains(out, "  ok          ecs service bitflow-frontend-student\n") ||
+		!strings.Contains(out, "  MISSING     ecs service bitflow-backend-green\n") || !strings.Contains(out, "  placeholder account 123456789012") {
+		t.Errorf("check exit %d\n%s", code, out)
+	}
+	if mut := srv.MutatingCalls(); len(mut) != 0 {
+		t.Errorf("check made %d mutating calls: %+v", len(mut), mut)
 	}
 	// plan: read-only, prints the diff, makes no mutating call.
 	srv.ResetCalls()

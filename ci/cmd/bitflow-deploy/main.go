@@ -1,7 +1,7 @@
 // Command bitflow-deploy deploys a Bitflow release to ECS, with one verb per
 // file (ecspresso-like):
 //
-//	bitflow-deploy check    --env production                      validate the environment file (no AWS call)
+//	bitflow-deploy check    --env production                      validate the file; check every AWS resource it needs
 //	bitflow-deploy plan     --env production --sha <git sha>      read-only: what a deploy would change
 //	bitflow-deploy deploy   --env production --sha <git sha>      check images, migrate, deploy, wait
 //	bitflow-deploy rollback --env production --manifest <file>    return to the release before that manifest
