@@ -83,9 +83,9 @@ func Plan(ctx context.Context, opts Options) (*PlanResult, error) {
 		if t.Source != t.Service {
 			ps.Source = t.Source
 		}
-		if t.Current != nil {
-			ps.TaskDefinitionBefore = aws.ToString(t.Current.TaskDefinition)
-			ps.DesiredCount, ps.RunningCount = t.Current.DesiredCount, t.Current.RunningCount
+		if live := t.Live; live != nil { // the service's own state, not its Source's
+			ps.TaskDefinitionBefore = aws.ToString(live.TaskDefinition)
+			ps.DesiredCount, ps.RunningCount = live.DesiredCount, live.RunningCount
 		}
 		p.Services = append(p.Services, ps)
 	}
@@ -142,10 +142,11 @@ func (p *PlanResult) planTraffic(run *Run) {
 
 func (p *PlanResult) planRollback(run *Run) {
 	if pt := p.Traffic; pt != nil {
-		live := p.serviceByName(pt.NewService)
-		n := int32(0)
-		if live != nil {
-			n = live.DesiredCount
+		n := int32(0) // the live colour's count: the new colour renders from it
+		for _, t := range run.Targets {
+			if t.Service == pt.NewService && t.Current != nil {
+				n = t.Current.DesiredCount
+			}
 		}
 		p.Rollback = append(p.Rollback,
 			fmt.Sprintf("scale %s (%s) back to %d tasks and wait until stable and healthy", pt.LiveService, pt.LiveColour, n),

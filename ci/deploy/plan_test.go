@@ -53,7 +53,11 @@ func TestPlanMakesZeroMutatingCalls(t *testing.T) {
 				}
 				green := p.serviceByName("bitflow-backend-green")
 				if green == nil || green.Source != "bitflow-backend-blue" || !strings.Contains(green.Diff, "@sha256:") {
-					t.Errorf("green plan %+v", green)
+					t.Fatalf("green plan %+v", green)
+				}
+				// Green's own counts (scaled to 0), not blue's it renders from.
+				if green.DesiredCount != 0 || green.RunningCount != 0 {
+					t.Errorf("green plan shows desired %d running %d, want 0/0 (its own state)", green.DesiredCount, green.RunningCount)
 				}
 				steps := "[100]"
 				if strategy == config.StrategyCanary {

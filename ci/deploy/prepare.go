@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 )
 
@@ -36,7 +37,13 @@ func (r *Run) prepare(ctx context.Context, strat Strategy) error {
 			cur := svcs[t.Source]
 			t.Current = &cur
 		}
-		r.Printf("    %s: running %s (desired %d, running %d)", t.Service, shortARN(*t.Current.TaskDefinition), t.Current.DesiredCount, t.Current.RunningCount)
+		live := svcs[t.Service]
+		t.Live = &live
+		line := fmt.Sprintf("    %s: running %s (desired %d, running %d)", t.Service, shortARN(aws.ToString(live.TaskDefinition)), live.DesiredCount, live.RunningCount)
+		if t.Source != t.Service {
+			line += fmt.Sprintf("; renders from %s: %s (desired %d, running %d)", t.Source, shortARN(aws.ToString(t.Current.TaskDefinition)), t.Current.DesiredCount, t.Current.RunningCount)
+		}
+		r.Printf("%s", line)
 	}
 	return nil
 }

@@ -64,6 +64,9 @@ type Target struct {
 	Containers []config.Container
 	// Current is Source as described, set before rendering.
 	Current *ecstypes.Service
+	// Live is Service itself as described (its own task definition and
+	// counts, which differ from Current's when Source is another service).
+	Live *ecstypes.Service
 	// OldTaskDefinition is Current's task definition, set at render.
 	OldTaskDefinition *ecs.TaskDefinition
 	// NewTaskDefinitionArn is the registered revision ("" in a dry run).
