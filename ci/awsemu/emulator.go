@@ -19,6 +19,10 @@ type Options struct {
 	// OnCall, if set, sees every answered call (e.g. to log it). It runs
 	// with the emulator lock held: it must not call the Emulator.
 	OnCall func(Call)
+	// Observe, if set, sees every answered AWS API request with its
+	// response as sent (emutest checks them against AWS's models). It runs
+	// outside the emulator lock, on the server's goroutine.
+	Observe func(Exchange)
 }
 
 // Timing scripts how long the emulated world takes to move. Tests keep these
@@ -91,6 +95,8 @@ type Emulator struct {
 	advancers []func(now time.Time)
 	controls  map[string]http.HandlerFunc
 	onCall    func(Call)
+	observe   func(Exchange)
+	regions   map[string]*Emulator // other regions of the account (inRegion)
 
 	ecs   *ecsState
 	ecr   *ecrState
@@ -119,6 +125,7 @@ func New(opts Options) *Emulator {
 		timing:    opts.Timing.withDefaults(),
 		controls:  map[string]http.HandlerFunc{},
 		onCall:    opts.OnCall,
+		observe:   opts.Observe,
 		throttles: map[string]int{},
 		jsonOps:   map[string]jsonOp{},
 		queryOps:  map[string]queryOp{},
@@ -263,9 +270,9 @@ func (e *Emulator) takeThrottle(service, action string) bool {
 	return false
 }
 
-// ServeHTTP routes a request to its service by protocol: X-Amz-Target for
-// JSON 1.1, the Action form field for Query.
-func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// route sends a request to its service by protocol: X-Amz-Target for
+// JSON 1.1, the Action form field for Query (ServeHTTP wraps it).
+func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		e.serveControl(w, r)
 		return

@@ -28,9 +28,15 @@ func (e *Emulator) serveJSON(w http.ResponseWriter, r *http.Request, target stri
 		return
 	}
 	op := e.jsonOps[service+"."+action]
+	if op != nil {
+		noteOperation(r, service, action, "json")
+	}
 	out, err := e.dispatch(service, action, func() (any, error) {
 		if op == nil {
 			return nil, unknownOperation(service, action)
+		}
+		if err := validateJSONRequest(service, action, body); err != nil {
+			return nil, err
 		}
 		return op(body)
 	})
@@ -39,11 +45,15 @@ func (e *Emulator) serveJSON(w http.ResponseWriter, r *http.Request, target stri
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-RequestId", requestID())
 	if out == nil {
 		out = struct{}{}
 	}
-	_ = json.NewEncoder(w).Encode(out)
+	b, err := json.Marshal(out)
+	if err != nil {
+		writeJSONError(w, err)
+		return
+	}
+	_, _ = w.Write(b)
 }
 
 // decodeJSON unmarshals a JSON 1.1 request body into v, as a
@@ -64,7 +74,6 @@ func writeJSONError(w http.ResponseWriter, err error) {
 		ae = &APIError{Status: http.StatusInternalServerError, Code: "ServerException", Message: err.Error()}
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-RequestId", requestID())
 	w.Header().Set("X-Amzn-ErrorType", ae.Code)
 	w.WriteHeader(ae.Status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": ae.Code, "message": ae.Message})

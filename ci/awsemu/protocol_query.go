@@ -31,9 +31,15 @@ func (e *Emulator) serveQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := e.queryOps[service+"."+action]
+	if op != nil {
+		noteOperation(r, service, action, "query")
+	}
 	out, err := e.dispatch(service, action, func() (any, error) {
 		if op == nil {
 			return nil, &APIError{Status: http.StatusBadRequest, Code: "InvalidAction", Message: action + " is not implemented by this emulator", Sender: true}
+		}
+		if err := validateQueryRequest(service, action, r.Form); err != nil {
+			return nil, err
 		}
 		return op(r.Form)
 	})
@@ -58,7 +64,7 @@ func (e *Emulator) serveQuery(w http.ResponseWriter, r *http.Request) {
 		b.Write(stripOuterElement(inner))
 	}
 	b.WriteString("</" + action + "Result>")
-	b.WriteString("<ResponseMetadata><RequestId>" + requestID() + "</RequestId></ResponseMetadata>")
+	b.WriteString("<ResponseMetadata><RequestId>" + responseRequestID(w) + "</RequestId></ResponseMetadata>")
 	b.WriteString("</" + action + "Response>")
 	_, _ = w.Write([]byte(b.String()))
 }
@@ -89,7 +95,7 @@ func writeQueryError(w http.ResponseWriter, err error) {
 	var msg strings.Builder
 	_ = xml.EscapeText(&msg, []byte(ae.Message))
 	_, _ = w.Write([]byte(xml.Header + "<ErrorResponse><Error><Type>" + typ + "</Type><Code>" + ae.Code +
-		"</Code><Message>" + msg.String() + "</Message></Error><RequestId>" + requestID() + "</RequestId></ErrorResponse>"))
+		"</Code><Message>" + msg.String() + "</Message></Error><RequestId>" + responseRequestID(w) + "</RequestId></ErrorResponse>"))
 }
 
 // queryList reads a Query-protocol list such as TargetGroupArns.member.1,

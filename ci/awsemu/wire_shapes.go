@@ -64,8 +64,16 @@ func shapeIn(body []byte, what string, v smithy.Deserializable) error {
 	return nil
 }
 
-// encodeECS, encodeECR and encodeLogs encode an output shape (named per
-// service only for readability at the call sites).
-func encodeECS(v smithy.Serializable) (any, error)  { return shapeOut(v) }
-func encodeECR(v smithy.Serializable) (any, error)  { return shapeOut(v) }
-func encodeLogs(v smithy.Serializable) (any, error) { return shapeOut(v) }
+// encodeECS, encodeECR and encodeLogs encode an output shape of their
+// service, with the members AWS sends even when zero (withZeros).
+func encodeECS(v smithy.Serializable) (any, error)  { return encodeFor("ecs", v) }
+func encodeECR(v smithy.Serializable) (any, error)  { return encodeFor("ecr", v) }
+func encodeLogs(v smithy.Serializable) (any, error) { return encodeFor("logs", v) }
+
+func encodeFor(service string, v smithy.Serializable) (any, error) {
+	raw, err := shapeOut(v)
+	if err != nil {
+		return nil, err
+	}
+	return withZeros(service, v, raw)
+}
