@@ -4,11 +4,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"strings"
+	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 )
+
+// imageDigestRE is an image digest as ECR stores them.
+var imageDigestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// invalidDigest is ECR's answer to a malformed image digest.
+func invalidDigest(d string) *APIError {
+	return invalidParameter("Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest: %s'", d)
+}
 
 // putImage stores a manifest: its digest is sha256 of the manifest bytes.
 func (s *ecrState) putImage(in *ecr.PutImageInput) (any, error) {
@@ -28,6 +36,9 @@ func (s *ecrState) putImage(in *ecr.PutImageInput) (any, error) {
 	}
 	if err := json.Unmarshal([]byte(manifest), &parsed); err != nil {
 		return nil, clientError("InvalidParameterException", "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'")
+	}
+	if d := deref(in.ImageDigest); d != "" && !imageDigestRE.MatchString(d) {
+		return nil, invalidDigest(d)
 	}
 	sum := sha256.Sum256([]byte(manifest))
 	digest := "sha256:" + hex.EncodeToString(sum[:])
@@ -83,7 +94,7 @@ func (r *ecrRepo) resolve(id types.ImageIdentifier) (*ecrImage, *types.ImageFail
 	switch {
 	case tag == "" && digest == "":
 		return fail(types.ImageFailureCodeMissingDigestAndTag, "Missing image digest and tag")
-	case digest != "" && !strings.HasPrefix(digest, "sha256:"):
+	case digest != "" && !imageDigestRE.MatchString(digest):
 		return fail(types.ImageFailureCodeInvalidImageDigest, "Invalid image digest")
 	case tag != "":
 		d, ok := r.tags[tag]
@@ -137,6 +148,9 @@ func (s *ecrState) describeImages(in *ecr.DescribeImagesInput) (any, error) {
 	if len(in.ImageIds) > 0 {
 		for _, id := range in.ImageIds {
 			img, fail := r.resolve(id)
+			if fail != nil && fail.FailureCode == types.ImageFailureCodeInvalidImageDigest {
+				return nil, invalidDigest(deref(id.ImageDigest))
+			}
 			if fail != nil {
 				return nil, clientError("ImageNotFoundException", "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
 					nullable(id.ImageDigest), nullable(id.ImageTag), r.name, s.e.account)

@@ -85,7 +85,7 @@ func TestECRAuthRepositoriesAndImages(t *testing.T) {
 	}
 
 	got, err := te.ecr.BatchGetImage(ctx, &ecr.BatchGetImageInput{RepositoryName: aws.String("bitflow-backend"), ImageIds: []types.ImageIdentifier{
-		{ImageTag: aws.String("abc123")}, {ImageTag: aws.String("nope")}, {ImageTag: aws.String("abc123"), ImageDigest: aws.String("sha256:00")}}})
+		{ImageTag: aws.String("abc123")}, {ImageTag: aws.String("nope")}, {ImageTag: aws.String("abc123"), ImageDigest: aws.String("sha256:" + strings.Repeat("0", 64))}}})
 	if err != nil {
 		t.Fatal(err)
 	}

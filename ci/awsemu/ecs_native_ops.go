@@ -30,7 +30,10 @@ func (s *ecsState) listServiceDeployments(in *ecs.ListServiceDeploymentsInput) (
 	if err != nil {
 		return nil, err
 	}
-	svc := c.services[nameFromARN(deref(in.Service))]
+	svc, err := s.serviceRef(c, deref(in.Service))
+	if err != nil {
+		return nil, err
+	}
 	if svc == nil {
 		return nil, clientError("ServiceNotFoundException", "Service not found.")
 	}

@@ -43,7 +43,10 @@ func (s *ecsState) registerServiceOps() {
 		}
 		out := &ecs.DescribeServicesOutput{Services: []types.Service{}, Failures: []types.Failure{}}
 		for _, ref := range in.Services {
-			svc := c.services[nameFromARN(ref)]
+			svc, err := s.serviceRef(c, ref)
+			if err != nil {
+				return nil, err
+			}
 			if svc == nil {
 				arn := ref
 				if !strings.HasPrefix(ref, "arn:") {
@@ -80,7 +83,10 @@ func (s *ecsState) registerServiceOps() {
 		if err != nil {
 			return nil, err
 		}
-		svc := c.services[nameFromARN(deref(in.Service))]
+		svc, err := s.serviceRef(c, deref(in.Service))
+		if err != nil {
+			return nil, err
+		}
 		if svc == nil || svc.status == "INACTIVE" {
 			return nil, clientError("ServiceNotFoundException", "Service not found.")
 		}
@@ -209,7 +215,10 @@ func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := c.services[nameFromARN(deref(in.Service))]
+	svc, err := s.serviceRef(c, deref(in.Service))
+	if err != nil {
+		return nil, err
+	}
 	if svc == nil {
 		return nil, clientError("ServiceNotFoundException", "Service not found.")
 	}

@@ -82,13 +82,14 @@ func nameFromARN(v string) string {
 func (s *ecsState) cluster(ref *string) (*ecsCluster, error) {
 	name := "default"
 	if ref != nil && *ref != "" {
-		name = *ref
-		if strings.HasPrefix(name, "arn:") {
-			if !strings.Contains(name, ":cluster/") {
-				return nil, invalidParameter("Invalid cluster ARN: %s", name)
-			}
-			name = nameFromARN(name)
+		n, ours, err := s.ecsResourceRef(*ref, "cluster", nil)
+		if err != nil {
+			return nil, err
 		}
+		if !ours {
+			return nil, clientError("ClusterNotFoundException", "Cluster not found.")
+		}
+		name = n
 	}
 	c := s.clusters[name]
 	if c == nil || c.status != "ACTIVE" {
@@ -140,7 +141,14 @@ func (s *ecsState) registerClusterOps() {
 			refs = []string{"default"}
 		}
 		for _, ref := range refs {
-			c := s.clusters[nameFromARN(ref)]
+			name, ours, err := s.ecsResourceRef(ref, "cluster", nil)
+			if err != nil {
+				return nil, err
+			}
+			c := s.clusters[name]
+			if !ours {
+				c = nil
+			}
 			if c == nil {
 				arn := ref
 				if !strings.HasPrefix(ref, "arn:") {

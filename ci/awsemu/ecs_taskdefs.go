@@ -39,6 +39,29 @@ func (s *ecsState) registerTaskDefOps() {
 		}
 		return encodeECS(&ecs.DeregisterTaskDefinitionOutput{TaskDefinition: ptr(td.td)})
 	})
+	ecsOp(s, "ListTaskDefinitionFamilies", func(in *ecs.ListTaskDefinitionFamiliesInput) (any, error) {
+		var fams []string
+		for f, revs := range s.families {
+			if in.FamilyPrefix != nil && !strings.HasPrefix(f, *in.FamilyPrefix) {
+				continue
+			}
+			active := false
+			for _, td := range revs {
+				active = active || td.td.Status == types.TaskDefinitionStatusActive
+			}
+			// ACTIVE: a family with an active revision; INACTIVE: one with none; ALL (default): every family.
+			if in.Status == types.TaskDefinitionFamilyStatusActive && !active || in.Status == types.TaskDefinitionFamilyStatusInactive && active {
+				continue
+			}
+			fams = append(fams, f)
+		}
+		sort.Strings(fams)
+		page, next, err := paginate(fams, in.NextToken, in.MaxResults, 100)
+		if err != nil {
+			return nil, err
+		}
+		return encodeECS(&ecs.ListTaskDefinitionFamiliesOutput{Families: page, NextToken: next})
+	})
 	ecsOp(s, "ListTaskDefinitions", func(in *ecs.ListTaskDefinitionsInput) (any, error) {
 		status := in.Status
 		if status == "" {
@@ -144,6 +167,9 @@ func validateTaskDef(td *types.TaskDefinition) error {
 		if deref(td.Cpu) == "" || deref(td.Memory) == "" {
 			return clientError("ClientException", "Fargate requires that 'cpu' be defined at the task level.")
 		}
+		if err := validateFargateSize(deref(td.Cpu), deref(td.Memory)); err != nil {
+			return err
+		}
 		if awslogs && deref(td.ExecutionRoleArn) == "" {
 			return clientError("ClientException", "Fargate requires task definition to have execution role ARN to support log driver awslogs.")
 		}
@@ -156,10 +182,14 @@ func validateTaskDef(td *types.TaskDefinition) error {
 // INACTIVE revision named explicitly only when it is also requested by family.
 func (s *ecsState) taskDef(ref string) (*ecsTaskDef, error) {
 	if strings.HasPrefix(ref, "arn:") {
-		if !strings.Contains(ref, ":task-definition/") {
+		a, ok := parseECSARN(ref)
+		if !ok || a.resourceType != "task-definition" || len(a.path) != 1 {
 			return nil, invalidParameter("Invalid task definition ARN: %s", ref)
 		}
-		ref = nameFromARN(ref)
+		if !s.ours(a) {
+			return nil, clientError("ClientException", "Unable to describe task definition.")
+		}
+		ref = a.path[0]
 	}
 	fam, revStr, hasRev := strings.Cut(ref, ":")
 	revs := s.families[fam]
@@ -189,7 +219,10 @@ func paginate(items []string, token *string, max *int32, def int) ([]string, *st
 		start = n
 	}
 	size := def
-	if max != nil && *max > 0 {
+	if max != nil {
+		if *max < 1 || *max > 100 {
+			return nil, nil, invalidParameter("maxResults must be between 1 and 100.")
+		}
 		size = int(*max)
 	}
 	end := start + size

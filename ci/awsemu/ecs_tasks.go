@@ -52,12 +52,12 @@ func (s *ecsState) validateLaunch(td *ecsTaskDef, l launchSpec) error {
 			return invalidParameter("subnets can not be empty.")
 		}
 		for _, sn := range vpc.Subnets {
-			if !strings.HasPrefix(sn, "subnet-") {
+			if !subnetIDRE.MatchString(sn) {
 				return invalidParameter("Error retrieving subnet information for [%s]: The subnet ID '%s' is malformed", sn, sn)
 			}
 		}
 		for _, sg := range vpc.SecurityGroups {
-			if !strings.HasPrefix(sg, "sg-") {
+			if !securityGroupIDRE.MatchString(sg) {
 				return invalidParameter("Error retrieving security group information for [%s]: The security group '%s' is malformed", sg, sg)
 			}
 		}
@@ -112,7 +112,10 @@ func (s *ecsState) registerTaskOps() {
 		}
 		out := &ecs.DescribeTasksOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
 		for _, ref := range in.Tasks {
-			t := c.tasks[nameFromARN(ref)]
+			t, err := s.taskRef(c, ref)
+			if err != nil {
+				return nil, err
+			}
 			if t == nil {
 				arn := ref
 				if !strings.HasPrefix(ref, "arn:") {
@@ -130,7 +133,10 @@ func (s *ecsState) registerTaskOps() {
 		if err != nil {
 			return nil, err
 		}
-		t := c.tasks[nameFromARN(deref(in.Task))]
+		t, err := s.taskRef(c, deref(in.Task))
+		if err != nil {
+			return nil, err
+		}
 		if t == nil {
 			return nil, invalidParameter("The referenced task was not found.")
 		}
@@ -150,8 +156,12 @@ func (s *ecsState) registerTaskOps() {
 		if err != nil {
 			return nil, err
 		}
+		var svc *ecsService
 		if in.ServiceName != nil {
-			if svc := c.services[nameFromARN(*in.ServiceName)]; svc == nil {
+			if svc, err = s.serviceRef(c, *in.ServiceName); err != nil {
+				return nil, err
+			}
+			if svc == nil {
 				return nil, clientError("ServiceNotFoundException", "Service not found.")
 			}
 		}
@@ -165,7 +175,7 @@ func (s *ecsState) registerTaskOps() {
 			switch {
 			case t.desiredStatus != string(want) && !(want == types.DesiredStatusPending && t.lastStatus == "PENDING"):
 			case in.Family != nil && *in.Family != *t.td.td.Family:
-			case in.ServiceName != nil && (t.service == nil || t.service.name != nameFromARN(*in.ServiceName)):
+			case svc != nil && t.service != svc:
 			case in.StartedBy != nil && *in.StartedBy != t.startedBy:
 			case in.LaunchType != "" && in.LaunchType != t.launchType:
 			default:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,9 +201,18 @@ func TestELBv2DocumentedErrors(t *testing.T) {
 			return err
 		}, "LoadBalancerNotFound"},
 		{"unknown rule", func() error {
-			_, err := f.c.ModifyRule(ctx, &elb.ModifyRuleInput{RuleArn: aws.String("arn:nope"), Actions: fwd(f.blue, 1)})
+			_, err := f.c.ModifyRule(ctx, &elb.ModifyRuleInput{RuleArn: aws.String(strings.Replace(f.ln, ":listener/", ":listener-rule/", 1) + "/0123456789abcdef"), Actions: fwd(f.blue, 1)})
 			return err
 		}, "RuleNotFound"},
+		{"malformed rule ARN", func() error {
+			_, err := f.c.ModifyRule(ctx, &elb.ModifyRuleInput{RuleArn: aws.String("arn:nope"), Actions: fwd(f.blue, 1)})
+			return err
+		}, "ValidationError"},
+		{"target group ARN given as listener", func() error {
+			_, err := f.c.DescribeListeners(ctx, &elb.DescribeListenersInput{ListenerArns: []string{f.blue}})
+			return err
+		}, "ValidationError"},
+
 		{"unknown target group", func() error {
 			_, err := f.c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(missingTG)})
 			return err

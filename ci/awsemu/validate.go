@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"regexp"
+	"strings"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu/botomodel"
 )
@@ -44,7 +46,13 @@ func validateQueryRequest(service, action string, form url.Values) error {
 	if err != nil {
 		return nil
 	}
-	return modelError(service, m.ValidateInput(action, m.FormValue(action, form)))
+	if err := modelError(service, m.ValidateInput(action, m.FormValue(action, form))); err != nil {
+		return err
+	}
+	if service == "elbv2" {
+		return validateELBARNs(form)
+	}
+	return nil
 }
 
 func modelError(service string, vs []botomodel.Violation) error {
@@ -57,4 +65,38 @@ func modelError(service string, vs []botomodel.Violation) error {
 		}
 	}
 	return clientError(modelErrorCode[service], "%s", botomodel.Message(vs))
+}
+
+// elbARNKinds maps the ELBv2 request members that name a resource by ARN
+// (and their lists) to the ARN's resource type and the name ELBv2 uses in
+// its "'…' is not a valid … ARN" ValidationError.
+var elbARNKinds = map[string][2]string{
+	"LoadBalancerArn": {"loadbalancer", "load balancer"}, "LoadBalancerArns": {"loadbalancer", "load balancer"},
+	"TargetGroupArn": {"targetgroup", "target group"}, "TargetGroupArns": {"targetgroup", "target group"},
+	"ListenerArn": {"listener", "listener"}, "ListenerArns": {"listener", "listener"},
+	"RuleArn": {"listener-rule", "listener rule"}, "RuleArns": {"listener-rule", "listener rule"},
+}
+
+var elbARNRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:elasticloadbalancing:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:(loadbalancer|targetgroup|listener|listener-rule)/[A-Za-z0-9/._-]+$`)
+
+// validateELBARNs checks every ARN an ELBv2 request names (top level,
+// in lists, and in actions' target groups) for its full format.
+func validateELBARNs(form url.Values) error {
+	for key, vals := range form {
+		parts := strings.Split(key, ".")
+		name := parts[len(parts)-1]
+		if len(parts) >= 3 && parts[len(parts)-2] == "member" {
+			name = parts[len(parts)-3]
+		}
+		kind, ok := elbARNKinds[name]
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		v := vals[0]
+		m := elbARNRE.FindStringSubmatch(v)
+		if m == nil || m[3] != kind[0] {
+			return clientError("ValidationError", "'%s' is not a valid %s ARN", v, kind[1])
+		}
+	}
+	return nil
 }
