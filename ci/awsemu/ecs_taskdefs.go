@@ -134,6 +134,9 @@ func validateTaskDef(td *types.TaskDefinition) error {
 	if len(td.ContainerDefinitions) == 0 {
 		return clientError("ClientException", "Container list cannot be empty.")
 	}
+	if len(td.ContainerDefinitions) > maxContainersPerTaskDef {
+		return clientError("ClientException", "Too many containers.")
+	}
 	seen := map[string]bool{}
 	awslogs := false
 	for i, c := range td.ContainerDefinitions {

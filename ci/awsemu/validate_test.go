@@ -30,11 +30,21 @@ func TestRequestValidationLikeAWS(t *testing.T) {
 			ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("a"), Image: aws.String("nginx")}}})
 		return err
 	}
+	containers := func(n int) error {
+		var cds []types.ContainerDefinition
+		for i := 0; i < n; i++ {
+			cds = append(cds, types.ContainerDefinition{Name: aws.String(string(rune('a' + i))), Image: aws.String("nginx")})
+		}
+		_, err := te.ecs.RegisterTaskDefinition(te.ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("many"), ContainerDefinitions: cds})
+		return err
+	}
 	badNet := &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-xxx"}}}
 	cases := []struct {
 		name, wantCode, wantMsg string
 		call                    func() error
 	}{
+		{"11 containers", "ClientException", "Too many containers.", func() error { return containers(11) }},
+		{"10 containers", "", "", func() error { return containers(10) }},
 		{"fargate 256 cpu with 4 GB", "ClientException", "No Fargate configuration exists", func() error { return fargateTD("256", "4096") }},
 		{"fargate cpu 300", "ClientException", "Invalid 'cpu' setting for task.", func() error { return fargateTD("300", "1024") }},
 		{"fargate 1 vCPU 2 GB", "", "", func() error { return fargateTD("1 vCPU", "2 GB") }},
