@@ -102,8 +102,13 @@ func (m *Bitflow) backendBuildArgs() ([]dagger.BuildArg, error) {
 // inside: no test tooling ships), with PHP_IMAGE, PHP_CLI_IMAGE and
 // COMPOSER_IMAGE from the constructor's --backend-runtime-image, --php-image
 // and --composer-image; further build args come from --backend-build-arg KEY=VALUE.
+// Its context is bitflow-core without the tests and test tooling.
 //
 // Example: dagger call build-backend export --path backend.tar
-func (m *Bitflow) BuildBackend() (*dagger.Container, error) {
-	return m.backendTarget("runtime", m.Source.Directory("bitflow-core"))
+func (m *Bitflow) BuildBackend(ctx context.Context) (*dagger.Container, error) {
+	specs, err := m.imageSpecs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.specImage(specs[0]), nil
 }

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/bitflow-lms/pipeline/ci/apps"
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
@@ -25,8 +24,10 @@ type builtImage struct {
 //
 // The backend comes from bitflow-core/Dockerfile, the portals from
 // bitflow-frontend/apps/*/Dockerfile.
-// The portals share one dependency stage (`pnpm fetch` from the lockfile) and
-// the engine's layer cache, so touching one portal rebuilds only that image.
+// Each build's context is exactly its inputs (bitflow-frontend's shared files
+// plus apps/APP/ for a portal; bitflow-core without its tests for the
+// backend), so touching one portal re-reads and rebuilds only that image. The
+// portals share one dependency stage (`pnpm fetch` from the lockfile).
 // Every build runs to the end even if another fails; the error lists each
 // failed image. Returns a table of app, root filesystem digest and build time.
 //
@@ -39,19 +40,16 @@ func (m *Bitflow) Build(ctx context.Context) (string, error) {
 	return imageTable(images), nil
 }
 
-// releaseImages is the backend plus every portal, not yet built.
+// releaseImages is the backend plus every portal, not yet built, each from
+// exactly its own inputs (imagereuse.Spec).
 func (m *Bitflow) releaseImages(ctx context.Context) ([]builtImage, error) {
-	list, err := m.frontendApps(ctx)
+	specs, err := m.imageSpecs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	backend, err := m.BuildBackend()
-	if err != nil {
-		return nil, err
-	}
-	out := []builtImage{{App: apps.Backend, Container: backend}}
-	for _, a := range list {
-		out = append(out, builtImage{App: a.Name, Container: m.frontendImage(a.Name)})
+	out := make([]builtImage, len(specs))
+	for i, s := range specs {
+		out[i] = builtImage{App: s.App, Container: m.specImage(s)}
 	}
 	return out, nil
 }
@@ -63,6 +61,12 @@ func (m *Bitflow) buildAll(ctx context.Context) ([]builtImage, error) {
 	if err != nil {
 		return nil, err
 	}
+	return syncAll(ctx, images)
+}
+
+// syncAll builds images concurrently and waits for all of them; the error
+// names every image that failed.
+func syncAll(ctx context.Context, images []builtImage) ([]builtImage, error) {
 	errs := make([]error, len(images))
 	var wg sync.WaitGroup
 	for i := range images {

@@ -332,7 +332,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			return (*Bitflow).BuildBackend(&parent)
+			return (*Bitflow).BuildBackend(&parent, ctx)
 		case "BuildFrontend":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -403,6 +403,41 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).Outcome(&parent, ctx, manifest)
+		case "PlanImages":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var registry string
+			if inputArgs["registry"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
+				}
+			}
+			var repositoryPrefix string
+			if inputArgs["repositoryPrefix"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repositoryPrefix"]), &repositoryPrefix)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repositoryPrefix", err))
+				}
+			}
+			var registryUsername string
+			if inputArgs["registryUsername"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
+				}
+			}
+			var registryPassword *dagger.Secret
+			if inputArgs["registryPassword"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
+				}
+			}
+			return (*Bitflow).PlanImages(&parent, ctx, registry, repositoryPrefix, registryUsername, registryPassword)
 		case "Publish":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -451,7 +486,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
 				}
 			}
-			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword)
+			var apps string
+			if inputArgs["apps"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
+				}
+			}
+			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword, apps)
 		case "Summary":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/bitflow-lms/pipeline/ci/apps"
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
@@ -84,7 +85,8 @@ func (m *Bitflow) frontendApps(ctx context.Context) ([]apps.App, error) {
 
 // BuildFrontend builds the image of one portal (--app NAME).
 //
-// Built from bitflow-frontend/apps/APP/Dockerfile (context: bitflow-frontend/), with
+// Built from bitflow-frontend/apps/APP/Dockerfile (context: bitflow-frontend/'s
+// shared files and apps/APP/ only), with
 // NODE_IMAGE and RUNTIME_IMAGE from the constructor. The dependency stage of
 // the 14 Dockerfiles is identical, so builds share it. An unknown --app is
 // refused with the list of valid ones (read from bitflow-frontend/apps.json).
@@ -105,11 +107,5 @@ func (m *Bitflow) BuildFrontend(ctx context.Context,
 }
 
 func (m *Bitflow) frontendImage(app string) *dagger.Container {
-	return m.Source.Directory("bitflow-frontend").DockerBuild(dagger.DirectoryDockerBuildOpts{
-		Dockerfile: "apps/" + app + "/Dockerfile",
-		BuildArgs: []dagger.BuildArg{
-			{Name: "NODE_IMAGE", Value: m.NodeImage},
-			{Name: "RUNTIME_IMAGE", Value: m.FrontendRuntimeImage},
-		},
-	})
+	return m.specImage(imagereuse.Frontend(app, m.NodeImage, m.FrontendRuntimeImage))
 }

@@ -4,31 +4,39 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/ecr"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 
+	"github.com/bitflow-lms/pipeline/ci/awsx"
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
-// Publish builds all 15 images, then pushes them tagged with the git sha.
+// Publish pushes every image of a release tagged with the git sha, building only what is new.
 //
 // Every image of a release (backend + 14 portals) goes to
-// REGISTRY/PREFIX<app> with the immutable tag --sha; "latest" is
-// pushed too only with --also-latest (and only after every sha tag is in).
-// For ECR, chain with-aws first: its credentials get the registry login.
+// REGISTRY/PREFIX<app> with the immutable tag --sha; "latest" is pushed too
+// only with --also-latest (and only after every sha tag is in).
 //
-// All-or-nothing: every image is built first; if one build fails nothing is
-// pushed. Registry login: with AWS credentials, an ECR token from the deploy
-// brain (ecr.Login); with --registry-username/--registry-password, that login
-// (any registry); with neither, anonymous (a local registry). Secrets are
-// never written to an env var or an image layer.
+// Build once, and not at all when nothing changed: each image is addressed by
+// a digest of exactly its build inputs (its filtered context, Dockerfile,
+// target, build args and base image references) and also pushed as the tag
+// in-<digest>. Before building, publish asks the registry for that tag (ECR
+// BatchGetImage; any other registry through the engine); when it is there
+// the image is retagged to --sha (ECR PutImage with the same manifest)
+// instead of being built. The table says, per image, built or reused.
+// --apps limits the run to some images (the workflow's build matrix).
 //
-// Returns one line per image: app, REPO:SHA and the digest-pinned REPO@sha256:...
+// All-or-nothing: every image that must be built is built first; if one
+// build fails nothing is pushed. Registry login: with-aws earlier in the
+// chain gives an ECR token (ecr.Login); --registry-username/--registry-password
+// log into any registry; with neither, anonymous (a local registry). Secrets
+// are never written to an env var or an image layer.
 //
 // Example: dagger call publish --registry 127.0.0.1:5000/bitflow --sha $(git rev-parse HEAD)
 // Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN publish --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com --sha $SHA
@@ -51,59 +59,102 @@ func (m *Bitflow) Publish(ctx context.Context,
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	// +optional
 	registryPassword *dagger.Secret,
+	// Comma-separated apps to publish (default all): one runner of the workflow's build matrix.
+	// +optional
+	apps string,
 ) (string, error) {
-	// 1. validate everything before building or pushing anything
 	if err := manifest.CheckSHA(sha); err != nil {
 		return "", fmt.Errorf("--sha: %w", err)
 	}
-	reg, err := release.ParseRegistry(registry)
+	r, err := m.reuseSetup(ctx, registry, repositoryPrefix, registryUsername, registryPassword, apps)
 	if err != nil {
 		return "", err
 	}
-	aws := m.aws()
-	awsMode, err := aws.mode()
+	images, err := r.decide(ctx)
 	if err != nil {
 		return "", err
 	}
-	regMode, err := awsx.Registry(awsMode, registryUsername, registryPassword != nil)
-	if err != nil {
-		return "", err
-	}
-	images, err := m.releaseImages(ctx)
-	if err != nil {
-		return "", err
-	}
-	repos := make([]string, len(images))
+
+	// build what is missing; stop here if any build failed
+	var toBuild []builtImage
 	for i, img := range images {
-		if repos[i], err = reg.Repository(repositoryPrefix, img.App); err != nil {
-			return "", err
+		if img.Action == imagereuse.Build {
+			toBuild = append(toBuild, builtImage{App: img.App, Container: m.specImage(r.specs[i])})
 		}
 	}
-
-	// 2. build all; stop here if any failed
-	built, err := m.buildAll(ctx)
+	built, err := syncAll(ctx, toBuild)
 	if err != nil {
 		return "", fmt.Errorf("nothing was pushed: %w", err)
 	}
+	byApp := map[string]*dagger.Container{}
+	for _, b := range built {
+		byApp[b.App] = b.Container
+	}
 
-	// 3. log in
-	auth, err := m.registryAuth(ctx, reg, regMode, aws, registryUsername, registryPassword)
+	// push the new images under their input tag and the sha; retag the reused
+	tags := release.Tags(sha, alsoLatest)
+	errs := make([]error, len(images))
+	var wg sync.WaitGroup
+	for i := range images {
+		wg.Add(1)
+		go func(img *imagereuse.Image) {
+			defer wg.Done()
+			if img.Action == imagereuse.Build {
+				img.Digest, errs[i] = pushTags(ctx, r.auth(byApp[img.App]), img.Repository, append([]string{img.InputTag}, tags[0]))
+				return
+			}
+			errs[i] = r.retag(ctx, *img, tags[0])
+		}(&images[i])
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
+	if alsoLatest { // only once every sha tag is in
+		for i := range images {
+			if err := r.retag(ctx, images[i], "latest"); err != nil {
+				return "", err
+			}
+		}
+	}
+	var b strings.Builder
+	imagereuse.WriteTable(&b, images)
+	return b.String(), nil
+}
+
+// PlanImages says which images of this commit must be built: JSON for the workflow's build matrix.
+//
+// Computes every image's input digest and asks the registry for its
+// in-<digest> tag, like publish, but builds and pushes nothing. Prints
+// {"app": [apps to build], "images": [{app, repository, inputTag, action, digest}]};
+// an empty "app" list means every image can be reused.
+//
+// Example: dagger call with-aws ... plan-images --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com
+// +cache="never"
+func (m *Bitflow) PlanImages(ctx context.Context,
+	// Registry host and optional path.
+	registry string,
+	// Repository of app X is REGISTRY/<prefix>X.
+	// +optional
+	// +default="bitflow-"
+	repositoryPrefix string,
+	// Registry user (with --registry-password) for a non-ECR registry.
+	// +optional
+	registryUsername string,
+	// Registry password or token, e.g. env:REGISTRY_TOKEN.
+	// +optional
+	registryPassword *dagger.Secret,
+) (string, error) {
+	r, err := m.reuseSetup(ctx, registry, repositoryPrefix, registryUsername, registryPassword, "")
 	if err != nil {
-		return "", fmt.Errorf("nothing was pushed: %w", err)
+		return "", err
 	}
-
-	// 4. push the sha tag of every image, then (optionally) latest
-	var published []release.Published
-	for _, tag := range release.Tags(sha, alsoLatest) {
-		out, err := pushAll(ctx, built, repos, tag, auth)
-		if err != nil {
-			return "", err
-		}
-		if tag == sha {
-			published = out
-		}
+	images, err := r.decide(ctx)
+	if err != nil {
+		return "", err
 	}
-	return release.Lines(published), nil
+	js, err := imagereuse.Matrix(images)
+	return string(js) + "\n", err
 }
 
 // registryAuth returns a function adding the login to a container (or none).
@@ -132,22 +183,20 @@ func (m *Bitflow) registryAuth(ctx context.Context, reg release.Registry, mode a
 	return func(c *dagger.Container) *dagger.Container { return c }, nil
 }
 
-func pushAll(ctx context.Context, built []builtImage, repos []string, tag string, auth func(*dagger.Container) *dagger.Container) ([]release.Published, error) {
-	out := make([]release.Published, len(built))
-	errs := make([]error, len(built))
-	var wg sync.WaitGroup
-	for i := range built {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			ref, err := auth(built[i].Container).Publish(ctx, repos[i]+":"+tag)
-			if err != nil {
-				errs[i] = fmt.Errorf("push %s:%s: %w", repos[i], tag, err)
-				return
-			}
-			out[i], errs[i] = release.ParsePushed(built[i].App, repos[i], tag, ref)
-		}(i)
+// pushTags publishes ctr under every tag of repository and returns the
+// manifest digest (the same for every tag).
+func pushTags(ctx context.Context, ctr *dagger.Container, repository string, tags []string) (string, error) {
+	var digest string
+	for _, tag := range tags {
+		ref, err := ctr.Publish(ctx, repository+":"+tag)
+		if err != nil {
+			return "", fmt.Errorf("push %s:%s: %w", repository, tag, err)
+		}
+		_, d, ok := strings.Cut(ref, "@")
+		if !ok {
+			return "", fmt.Errorf("push %s:%s: the registry returned %q, no digest", repository, tag, ref)
+		}
+		digest = d
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return digest, nil
 }

@@ -127,15 +127,14 @@ func TestPublishToLocalRegistry(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
 	sha := fmt.Sprintf("%07x", time.Now().Unix()&0xfffffff)
 	out := mustSucceed(t, call(t, 60*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha))
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 15 {
-		t.Fatalf("want 15 published images, got %d:\n%s", len(lines), out)
+	row := regexp.MustCompile(`(?m)^([a-z-]+)\s+(built|reused)\s+in-[0-9a-f]{32}\s+sha256:[0-9a-f]{64}$`)
+	if n := len(row.FindAllString(out, -1)); n != 15 {
+		t.Fatalf("want 15 image rows (app, built|reused, input tag, digest), got %d:\n%s", n, out)
 	}
-	re := regexp.MustCompile(`^[a-z-]+\t127\.0\.0\.1:5000/enginetest/bitflow-[a-z-]+:` + sha + `\t127\.0\.0\.1:5000/enginetest/bitflow-[a-z-]+@sha256:[0-9a-f]{64}$`)
-	for _, l := range lines {
-		if !re.MatchString(l) {
-			t.Errorf("bad line %q", l)
-		}
+	// Published again with nothing changed: every image is reused, none built.
+	again := mustSucceed(t, call(t, 30*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha+"1"))
+	if !strings.Contains(again, "0 built, 15 reused") {
+		t.Errorf("an unchanged release must reuse every image:\n%s", again)
 	}
 }
 
