@@ -24,6 +24,7 @@ type Job struct {
 	Name        string            `yaml:"name"`
 	Uses        string            `yaml:"uses"`
 	Needs       any               `yaml:"needs"`
+	If          string            `yaml:"if"`
 	Environment any               `yaml:"environment"`
 	Concurrency *Concurrency      `yaml:"concurrency"`
 	Permissions map[string]string `yaml:"permissions"`

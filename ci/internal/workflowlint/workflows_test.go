@@ -151,11 +151,8 @@ func TestDeployJobOIDCConcurrencyEnvironment(t *testing.T) {
 	if !strings.Contains(envName, "inputs.environment") {
 		t.Errorf("deploy job environment = %q, want the GitHub environment named after the input (protection rules)", envName)
 	}
-	if needs := fmt.Sprint(job.Needs); needs != "ci" {
-		t.Errorf("deploy needs = %s, want ci", needs)
-	}
-	if ci := w.Jobs["ci"]; ci.Uses != "./.github/workflows/ci.yml" {
-		t.Errorf("ci job uses %q, want the ci.yml reusable workflow", ci.Uses)
+	if needs := fmt.Sprint(job.Needs); needs != "[checks images build]" {
+		t.Errorf("deploy needs = %s, want [checks images build]", needs)
 	}
 
 	aws := findStep(job, "aws-actions/configure-aws-credentials@")
@@ -416,8 +413,8 @@ func TestSummaryAndOutcomeRunThroughTheModule(t *testing.T) {
 					t.Errorf("%s job %s step %q runs `go run`; call the module instead", p, name, st.Name)
 				}
 			}
-			if len(job.Steps) == 0 {
-				continue
+			if findRun(job, "export --path") == nil {
+				continue // not a deploy or rollback job
 			}
 			for _, want := range []string{"call summary --manifest", "call outcome --manifest"} {
 				if findRun(job, want) == nil {
@@ -425,5 +422,35 @@ func TestSummaryAndOutcomeRunThroughTheModule(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDeployBuildsEachImageOnceAndFansOut: on push to main nothing builds the
+// images twice (no `dagger call ci` in deploy.yml: checks run `dagger check`),
+// a first job asks the pipeline which images need building, a matrix builds
+// and publishes each of those on its own runner, and the deploy job retags.
+func TestDeployBuildsEachImageOnceAndFansOut(t *testing.T) {
+	w := load(t, deployPath)
+	for name, job := range w.Jobs {
+		if job.Uses != "" || findRun(job, "call ci") != nil {
+			t.Errorf("job %s runs ci (it builds every image): the publishing jobs build them", name)
+		}
+	}
+	if findRun(w.Jobs["checks"], "dagger --progress plain check") == nil {
+		t.Error("checks job does not run dagger check")
+	}
+	images := w.Jobs["images"]
+	if st := findRun(images, "plan-images --registry"); st == nil || !strings.Contains(st.Run, "GITHUB_OUTPUT") {
+		t.Error("images job must run plan-images and hand its list to the matrix")
+	}
+	build := w.Jobs["build"]
+	if fmt.Sprint(build.Needs) != "images" || !strings.Contains(build.If, "needs.images.outputs.fanout") {
+		t.Errorf("build job: needs %v if %q", build.Needs, build.If)
+	}
+	if st := findRun(build, "publish --registry"); st == nil || !strings.Contains(st.Run, `--apps "$APP"`) {
+		t.Error("each matrix runner must build and publish only its app")
+	}
+	if st := findRun(w.Jobs["deploy"], "publish --registry"); st == nil {
+		t.Error("the deploy job must publish (retag) the release before deploying")
 	}
 }
