@@ -100,7 +100,7 @@ func (m *Bitflow) Publish(ctx context.Context,
 		go func(img *imagereuse.Image) {
 			defer wg.Done()
 			if img.Action == imagereuse.Build {
-				img.Digest, errs[i] = pushTags(ctx, r.auth(byApp[img.App]), img.Repository, append([]string{img.InputTag}, tags[0]))
+				img.Digest, errs[i] = pushTags(ctx, r.auth(byApp[img.App]), img.App, img.Repository, append([]string{img.InputTag}, tags[0]))
 				return
 			}
 			errs[i] = r.retag(ctx, *img, tags[0])
@@ -185,18 +185,18 @@ func (m *Bitflow) registryAuth(ctx context.Context, reg release.Registry, mode a
 
 // pushTags publishes ctr under every tag of repository and returns the
 // manifest digest (the same for every tag).
-func pushTags(ctx context.Context, ctr *dagger.Container, repository string, tags []string) (string, error) {
+func pushTags(ctx context.Context, ctr *dagger.Container, app, repository string, tags []string) (string, error) {
 	var digest string
 	for _, tag := range tags {
 		ref, err := ctr.Publish(ctx, repository+":"+tag)
 		if err != nil {
 			return "", fmt.Errorf("push %s:%s: %w", repository, tag, err)
 		}
-		_, d, ok := strings.Cut(ref, "@")
-		if !ok {
-			return "", fmt.Errorf("push %s:%s: the registry returned %q, no digest", repository, tag, ref)
+		p, err := release.ParsePushed(app, repository, tag, ref)
+		if err != nil {
+			return "", err
 		}
-		digest = d
+		digest = p.Digest
 	}
 	return digest, nil
 }

@@ -78,9 +78,6 @@ type Published struct {
 	Digest     string // sha256:...
 }
 
-// Ref is the digest-pinned reference REPOSITORY@DIGEST.
-func (p Published) Ref() string { return p.Repository + "@" + p.Digest }
-
 // ParsePushed splits the reference a push returns ("REPO:TAG@sha256:...")
 // and checks it is the repository and tag that were pushed.
 func ParsePushed(app, wantRepo, wantTag, ref string) (Published, error) {
@@ -92,15 +89,6 @@ func ParsePushed(app, wantRepo, wantTag, ref string) (Published, error) {
 		return Published{}, fmt.Errorf("push of %s returned %q, expected %s:%s", app, ref, wantRepo, wantTag)
 	}
 	return Published{App: app, Repository: wantRepo, Tag: wantTag, Digest: digest}, nil
-}
-
-// Lines renders published images one per line: APP<TAB>REPO:TAG<TAB>REPO@DIGEST.
-func Lines(list []Published) string {
-	var b strings.Builder
-	for _, p := range list {
-		fmt.Fprintf(&b, "%s\t%s:%s\t%s\n", p.App, p.Repository, p.Tag, p.Ref())
-	}
-	return b.String()
 }
 
 // ECRRegion extracts the region of an ECR registry host
