@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
@@ -26,27 +25,12 @@ func newNative(env *config.Environment, name string) (*Native, error) {
 	return &Native{name: name, env: env}, nil
 }
 
-// nativeECSAPI is the ECS API of the native strategies: the service
-// deployment calls besides describing and updating services.
-type nativeECSAPI interface {
-	UpdateService(ctx context.Context, in *awsecs.UpdateServiceInput, optFns ...func(*awsecs.Options)) (*awsecs.UpdateServiceOutput, error)
-	ListServiceDeployments(ctx context.Context, in *awsecs.ListServiceDeploymentsInput, optFns ...func(*awsecs.Options)) (*awsecs.ListServiceDeploymentsOutput, error)
-	DescribeServiceDeployments(ctx context.Context, in *awsecs.DescribeServiceDeploymentsInput, optFns ...func(*awsecs.Options)) (*awsecs.DescribeServiceDeploymentsOutput, error)
-	ContinueServiceDeployment(ctx context.Context, in *awsecs.ContinueServiceDeploymentInput, optFns ...func(*awsecs.Options)) (*awsecs.ContinueServiceDeploymentOutput, error)
-	StopServiceDeployment(ctx context.Context, in *awsecs.StopServiceDeploymentInput, optFns ...func(*awsecs.Options)) (*awsecs.StopServiceDeploymentOutput, error)
-}
-
 // nativeELBAPI is the ELBv2 API of the native strategies: the gates' and
 // the rule lookup's, with target groups by name.
 type nativeELBAPI interface {
 	traffic.ELBAPI
-	DescribeTargetGroups(ctx context.Context, in *elb.DescribeTargetGroupsInput, optFns ...func(*elb.Options)) (*elb.DescribeTargetGroupsOutput, error)
+	traffic.TargetGroupsAPI
 }
-
-var (
-	_ nativeECSAPI = (*awsecs.Client)(nil)
-	_ nativeELBAPI = (*elb.Client)(nil)
-)
 
 // Stage names of the native strategies.
 const (

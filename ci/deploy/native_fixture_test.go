@@ -95,7 +95,7 @@ func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixtur
 	env.Timeouts.Deploy = config.D(20 * time.Second)
 	env.Timeouts.Migration = config.D(20 * time.Second)
 	env.Native = &config.Native{
-		AlternateTargetGroup: "{targetGroup}", InfrastructureRole: seed.InfrastructureRole,
+		AlternateTargetGroup: "{targetGroup}", InfrastructureRole: "bitflow-ecs-infrastructure-role",
 		ProductionListenerPort: seed.NativeProdPort, TestListenerPort: seed.NativeTestPort,
 		Bake: config.D(time.Minute), Linear: config.NativeLinear{StepPercent: 25, StepBake: config.D(time.Minute)},
 		Canary: config.NativeCanary{Percent: 10, Bake: config.D(time.Minute)},

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/bitflow-lms/pipeline/ci/ecs"
 )
 
 // lifecycleStages are ECS's service-deployment stages in the order they
@@ -88,7 +89,7 @@ func pausedHook(sd ecstypes.ServiceDeployment) string {
 }
 
 // continueHook lets a paused deployment go on.
-func continueHook(ctx context.Context, api nativeECSAPI, arn, hook string) error {
+func continueHook(ctx context.Context, api ecs.DeploymentsAPI, arn, hook string) error {
 	_, err := api.ContinueServiceDeployment(ctx, &awsecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook),
 		Action: ecstypes.DeploymentLifecycleHookActionContinue})
 	if err != nil {
@@ -98,7 +99,7 @@ func continueHook(ctx context.Context, api nativeECSAPI, arn, hook string) error
 }
 
 // stopRollback asks ECS to roll a deployment back.
-func stopRollback(ctx context.Context, api nativeECSAPI, arn string) error {
+func stopRollback(ctx context.Context, api ecs.DeploymentsAPI, arn string) error {
 	_, err := api.StopServiceDeployment(ctx, &awsecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), StopType: ecstypes.StopServiceDeploymentStopTypeRollback})
 	if err != nil {
 		return fmt.Errorf("StopServiceDeployment(ROLLBACK) %s: %w", shortARN(arn), err)

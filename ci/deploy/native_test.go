@@ -258,3 +258,71 @@ func TestNativeOneOf15RollsBackTheReleaseFails(t *testing.T) {
 		t.Errorf("outcome %s", m.Outcome)
 	}
 }
+
+func TestNativeWaitUntilReturnsAtTheStageAndECSFinishesAlone(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeLinear, 1)
+	opts := n.options()
+	opts.WaitUntil = "BAKE_TIME"
+	m, err := Deploy(context.Background(), opts)
+	if err != nil || m.Outcome != manifest.OutcomeSucceeded {
+		t.Fatalf("deploy: %v (%s)\n%s", err, m.Outcome, n.out.String())
+	}
+	ds := n.deployments(t, "bitflow-backend")
+	if ds[0].LifecycleStage != ecstypes.ServiceDeploymentLifecycleStageBakeTime || ds[0].Status != ecstypes.ServiceDeploymentStatusInProgress {
+		t.Fatalf("returned at %s %s, want IN_PROGRESS BAKE_TIME", ds[0].Status, ds[0].LifecycleStage)
+	}
+	if !strings.Contains(n.out.String(), "reached BAKE_TIME (--wait-until)") {
+		t.Errorf("no --wait-until line:\n%s", n.out.String())
+	}
+	calls := n.srv.CountCalls("ecs.DescribeServiceDeployments")
+	n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusSuccessful)
+	if got := n.count("ecs.ContinueServiceDeployment"); got != 6 {
+		t.Errorf("%d ContinueServiceDeployment, want 6 (no pause left for after the runner returned)", got)
+	}
+	if n.srv.CountCalls("ecs.DescribeServiceDeployments")-calls > 20 {
+		t.Errorf("the runner kept polling after it returned")
+	}
+}
+
+func TestNativeHookStagesFollowWaitUntil(t *testing.T) {
+	all := gateStages(true, "")
+	if len(all) != 3 {
+		t.Fatalf("gates %v, want POST_TEST, PRE_PRODUCTION, POST_PRODUCTION", all)
+	}
+	if got := gateStages(false, ""); len(got) != 2 || got[0] != ecstypes.DeploymentLifecycleHookStagePreProductionTrafficShift {
+		t.Errorf("without a test listener: %v", got)
+	}
+	if got := gateStages(true, "TEST_TRAFFIC_SHIFT"); len(got) != 0 {
+		t.Errorf("--wait-until TEST_TRAFFIC_SHIFT registers %v: a pause nobody answers would time out and roll back", got)
+	}
+	if got := gateStages(true, "POST_TEST_TRAFFIC_SHIFT"); len(got) != 1 {
+		t.Errorf("--wait-until POST_TEST_TRAFFIC_SHIFT: %v", got)
+	}
+	if ValidateWaitUntil("BAKE") == nil || ValidateWaitUntil("CLEAN_UP") != nil {
+		t.Errorf("ValidateWaitUntil")
+	}
+}
+
+func TestNativePlanShowsTheDeploymentSettingsDiff(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
+	p, err := Plan(context.Background(), n.options())
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	if len(n.mutating()) != 0 {
+		t.Errorf("plan made mutating calls: %v", n.mutating())
+	}
+	d := p.Services[0].DeploymentDiff
+	for _, want := range []string{`+    "strategy": "CANARY"`, `-    "strategy": "ROLLING"`, `"canaryPercent": 10`, `"PRE_PRODUCTION_TRAFFIC_SHIFT"`, `"alternateTargetGroupArn"`, "bitflow-ecs-infrastructure-role"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("deployment diff lacks %q:\n%s", want, d)
+		}
+	}
+	var text strings.Builder
+	if err := p.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if p.Services[0].Diff == "" || !strings.Contains(text.String(), `"canaryPercent": 10`) {
+		t.Errorf("plan text lacks the task-definition or deployment diff:\n%s", text.String())
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/bitflow-lms/pipeline/ci/ecs"
 )
 
 // NativeFailure is a native deployment that ECS rolled back or stopped
@@ -34,7 +35,7 @@ func (e *NativeFailure) Error() string {
 }
 
 // describeDeployment reads one service deployment.
-func describeDeployment(ctx context.Context, api nativeECSAPI, arn string) (ecstypes.ServiceDeployment, error) {
+func describeDeployment(ctx context.Context, api ecs.DeploymentsAPI, arn string) (ecstypes.ServiceDeployment, error) {
 	out, err := api.DescribeServiceDeployments(ctx, &awsecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
 	if err != nil {
 		return ecstypes.ServiceDeployment{}, fmt.Errorf("DescribeServiceDeployments %s: %w", shortARN(arn), err)
@@ -47,7 +48,7 @@ func describeDeployment(ctx context.Context, api nativeECSAPI, arn string) (ecst
 
 // latestDeployment is the newest service deployment of a service that ECS
 // is running, as ListServiceDeployments returns it.
-func latestDeployment(ctx context.Context, api nativeECSAPI, cluster, service string) (string, error) {
+func latestDeployment(ctx context.Context, api ecs.DeploymentsAPI, cluster, service string) (string, error) {
 	out, err := api.ListServiceDeployments(ctx, &awsecs.ListServiceDeploymentsInput{Cluster: aws.String(cluster), Service: aws.String(service),
 		Status: []ecstypes.ServiceDeploymentStatus{ecstypes.ServiceDeploymentStatusPending, ecstypes.ServiceDeploymentStatusInProgress}})
 	if err != nil {

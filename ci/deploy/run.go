@@ -45,7 +45,7 @@ type Run struct {
 	logs ecs.LogsAPI
 	elb  traffic.ELBAPI
 	// The native strategies' APIs: service deployments, target groups, metrics.
-	necs nativeECSAPI
+	necs ecs.DeploymentsAPI
 	nelb nativeELBAPI
 	cw   traffic.MetricsAPI
 

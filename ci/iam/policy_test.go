@@ -117,7 +117,17 @@ var sample = map[string]request{
 	"elasticloadbalancing:ModifyListener":       {resource: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/bitflow-alb/50dc6c495c0c9188/f2f7dc8efc522ab2"},
 	"elasticloadbalancing:ModifyRule":           {resource: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/bitflow-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"},
 	"iam:PassRole":                              {resource: "arn:aws:iam::123456789012:role/bitflow-ecs-task-execution-role", context: map[string]string{"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+	"ecs:ListServiceDeployments":                {resource: "arn:aws:ecs:us-east-1:123456789012:service/bitflow-cluster/bitflow-frontend-student"},
+	"ecs:DescribeServiceDeployments":            {resource: "arn:aws:ecs:us-east-1:123456789012:service-deployment/bitflow-cluster/bitflow-backend/r9ZNOzLvGK3fJn1PxkEqs"},
+	"ecs:ContinueServiceDeployment":             {resource: "arn:aws:ecs:us-east-1:123456789012:service-deployment/bitflow-cluster/bitflow-backend/r9ZNOzLvGK3fJn1PxkEqs"},
+	"ecs:StopServiceDeployment":                 {resource: "arn:aws:ecs:us-east-1:123456789012:service-deployment/bitflow-cluster/bitflow-frontend-parent/r9ZNOzLvGK3fJn1PxkEqs"},
+	"cloudwatch:GetMetricData":                  {resource: "*"},
 }
+
+// passInfrastructureRole is the PassRole of a native deployment's
+// UpdateService (loadBalancers[].advancedConfiguration.roleArn).
+var passInfrastructureRole = request{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/bitflow-ecs-infrastructure-role",
+	context: map[string]string{"iam:PassedToService": "ecs.amazonaws.com"}}
 
 // imagePush is what `dagger call publish` does with the ECR token (docker
 // registry protocol calls authorised as these IAM actions).
@@ -148,6 +158,18 @@ func TestPolicyAllowsEveryCallTheBrainMakes(t *testing.T) {
 	}
 	for _, m := range methods((*traffic.ELBAPI)(nil)) {
 		actions = append(actions, "elasticloadbalancing:"+m)
+	}
+	for _, m := range methods((*ecs.DeploymentsAPI)(nil)) {
+		actions = append(actions, "ecs:"+m)
+	}
+	for _, m := range methods((*traffic.TargetGroupsAPI)(nil)) {
+		actions = append(actions, "elasticloadbalancing:"+m)
+	}
+	for _, m := range methods((*traffic.MetricsAPI)(nil)) {
+		actions = append(actions, "cloudwatch:"+m)
+	}
+	if !allowed(d, passInfrastructureRole) {
+		t.Errorf("a native deployment passes the infrastructure role to ECS: %+v is NOT allowed", passInfrastructureRole)
 	}
 	if len(actions) < 10 {
 		t.Fatalf("found only %d brain calls; the interfaces moved?", len(actions))
@@ -191,6 +213,11 @@ func TestPolicyDeniesNeighbours(t *testing.T) {
 		{action: "elasticloadbalancing:DeleteListener", resource: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/bitflow-alb/1/2"},
 		{action: "logs:GetLogEvents", resource: "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/payments:log-stream:x"},
 		{action: "logs:DeleteLogGroup", resource: "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/bitflow-migration"},
+		{action: "ecs:StopServiceDeployment", resource: "arn:aws:ecs:us-east-1:123456789012:service-deployment/other-cluster/bitflow-backend/x"},
+		{action: "ecs:ContinueServiceDeployment", resource: "arn:aws:ecs:us-east-1:123456789012:service-deployment/bitflow-cluster/payments/x"},
+		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/bitflow-ecs-infrastructure-role", context: map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}},
+		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/admin", context: map[string]string{"iam:PassedToService": "ecs.amazonaws.com"}},
+		{action: "cloudwatch:PutMetricAlarm", resource: "*"},
 	} {
 		if allowed(d, r) {
 			t.Errorf("%s on %s (context %v) is allowed but should not be", r.action, r.resource, r.context)
@@ -221,10 +248,11 @@ func TestPolicyShape(t *testing.T) {
 		}
 	}
 	want := []string{
-		"EcsReadServicesAndDeploy", "EcsTaskDefinitionsNoResourceScoping", "EcsTagOnlyWhileRegisteringTaskDefinitions",
-		"EcsRunMigrationTaskInCluster", "EcsWatchAndStopTasksInCluster", "EcsListTasksInCluster", "PassOnlyTheTaskRolesToEcsTasks",
+		"EcsReadServicesAndDeploy", "EcsListServiceDeploymentsOfBitflowServices", "EcsGateAndStopServiceDeployments", "EcsTaskDefinitionsNoResourceScoping", "EcsTagOnlyWhileRegisteringTaskDefinitions",
+		"EcsRunMigrationTaskInCluster", "EcsWatchAndStopTasksInCluster", "EcsListTasksInCluster", "PassOnlyTheTaskRolesToEcsTasks", "PassOnlyTheInfrastructureRoleToEcs",
 		"EcrLoginNoResourceScoping", "EcrPushPullBitflowRepositories", "LogsReadMigrationOutput", "ElbReadNoResourceScoping",
 		"ElbSwitchTrafficOnBitflowAlbOnly", "CheckDescribesTheCluster", "CheckListsLogGroups", "CheckReadsTheTaskRoles",
+		"CloudWatchMetricsNoResourceScoping",
 	}
 	if !slices.Equal(sids, want) {
 		t.Errorf("statements = %v\nwant %v", sids, want)
@@ -233,6 +261,7 @@ func TestPolicyShape(t *testing.T) {
 		"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecr:GetAuthorizationToken",
 		"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeLoadBalancers",
 		"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+		"cloudwatch:GetMetricData", // CloudWatch has no resource-level permissions for GetMetricData
 	}
 	for a := range star {
 		if !slices.Contains(unscopable, a) {

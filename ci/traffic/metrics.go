@@ -9,12 +9,23 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // MetricsAPI is the CloudWatch call the metrics gate makes.
 type MetricsAPI interface {
 	GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
 }
+
+var _ MetricsAPI = (*cloudwatch.Client)(nil)
+
+// TargetGroupsAPI finds target groups by name or ARN (the native
+// strategies' alternate target group).
+type TargetGroupsAPI interface {
+	DescribeTargetGroups(ctx context.Context, in *elb.DescribeTargetGroupsInput, optFns ...func(*elb.Options)) (*elb.DescribeTargetGroupsOutput, error)
+}
+
+var _ TargetGroupsAPI = (*elb.Client)(nil)
 
 // MetricsReport is what a target group's ALB metrics said over a window:
 // requests, target 5xx responses, their rate and the p95 response time.

@@ -47,6 +47,9 @@ func TestCheckVerb(t *testing.T) {
 	if code, _, _ := runCLI(t, context.Background(), "frobnicate"); code != exitUsage {
 		t.Errorf("unknown verb: %d", code)
 	}
+	if code, _, errOut := runCLI(t, context.Background(), "deploy", "--env", "emulator", "--sha", "abc1234", "--wait-until", "BAKE"); code != exitUsage || !strings.Contains(errOut, `--wait-until "BAKE" is not a lifecycle stage`) {
+		t.Errorf("bad --wait-until: %d %s", code, errOut)
+	}
 	if code, _, errOut := runCLI(t, context.Background(), "deploy", "--env", "emulator"); code != exitUsage || !strings.Contains(errOut, "--sha is required") {
 		t.Errorf("deploy without sha: %d %s", code, errOut)
 	}

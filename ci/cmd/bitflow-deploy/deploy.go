@@ -16,11 +16,16 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	fs := newFlags("deploy", c.errOut)
 	c.register(fs)
 	sha := fs.String("sha", "", "git sha of the release (every image is tagged with it)")
-	strategy := fs.String("strategy", "", "override the environment's strategy: rolling | bluegreen | canary")
+	strategy := fs.String("strategy", "", "override the environment's strategy: rolling | bluegreen | canary | native-bluegreen | native-linear | native-canary")
+	waitUntil := fs.String("wait-until", "", "native strategies: stop watching once every service deployment reached this lifecycle stage (e.g. BAKE_TIME); ECS finishes alone")
 	manifestPath := fs.String("manifest", "", "write the release manifest (JSON) here; default release-<env>-<sha>.json")
 	dryRun := fs.Bool("dry-run", false, "stop after rendering task definitions (no change)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
 	if err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	if err := deploy.ValidateWaitUntil(*waitUntil); err != nil {
+		fmt.Fprintf(c.errOut, "bitflow-deploy deploy: %v\n", err)
 		return exitUsage
 	}
 	env, cfg, ok := c.setup(ctx, "deploy", "sha", *sha, "")
@@ -31,7 +36,7 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	if path == "" {
 		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha)
 	}
-	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path}
+	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil}
 	if !*noReport {
 		opts.Reporters = c.reporters()
 	}
