@@ -35,7 +35,7 @@ func (r *Run) checkImages(ctx context.Context, opts Options) error {
 			mismatch = append(mismatch, fmt.Sprintf("%s:%s is %s in ECR, not %s", img.Repository, img.Tag, img.Digest, g.Digest))
 		}
 		r.Images[img.App] = img
-		r.Printf("    %s -> %s", img.App, img.Ref())
+		r.Printf("    %s -> %s", img.App, img.Short())
 	}
 	if len(mismatch) > 0 {
 		return fmt.Errorf("image digests differ from the release: %s", strings.Join(mismatch, "; "))

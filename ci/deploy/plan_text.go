@@ -17,7 +17,7 @@ func (p *PlanResult) WriteText(w io.Writer) error {
 	if len(p.Images) > 0 {
 		fmt.Fprintf(&b, "\nImages (%d):\n", len(p.Images))
 		for _, img := range p.Images {
-			fmt.Fprintf(&b, "  %-28s %s\n", img.App, img.Ref())
+			fmt.Fprintf(&b, "  %-28s %s\n", img.App, img.Short())
 		}
 	}
 	if len(p.Services) > 0 {
@@ -46,7 +46,11 @@ func (p *PlanResult) WriteText(w io.Writer) error {
 		if m.Disabled {
 			b.WriteString("  disabled in the environment config\n")
 		} else {
-			fmt.Fprintf(&b, "  %q in container %s of %s with image %s\n", strings.Join(m.Command, " "), m.Container, m.TaskDefinition, m.Image)
+			image := m.Image
+			if image == "" {
+				image = "(not known: the image check did not pass)"
+			}
+			fmt.Fprintf(&b, "  %q in container %s of %s with image %s\n", strings.Join(m.Command, " "), m.Container, m.TaskDefinition, image)
 		}
 	}
 	if t := p.Traffic; t != nil {

@@ -85,8 +85,7 @@ func TestCheckReleaseReturnsDigestsAndEveryMissingImage(t *testing.T) {
 	_, err = CheckRelease(context.Background(), f, "reg.example", refs)
 	var miss *MissingImagesError
 	if !errors.As(err, &miss) || len(miss.Missing) != 2 ||
-		!strings.Contains(err.Error(), "bitflow-parent:abc123 (image not found)") ||
-		!strings.Contains(err.Error(), "bitflow-principal:abc123 (repository not found)") {
+		err.Error() != "2 release image(s) missing from ECR at tag abc123: image not found: bitflow-parent; repository not found: bitflow-principal" {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -24,8 +24,31 @@ type ImageRef struct {
 // MissingImagesError lists every release image that is not in ECR.
 type MissingImagesError struct{ Missing []string } // "repo:tag (reason)"
 
+// Error names every missing image; when they share one tag (a release), the
+// tag is said once and the repositories are grouped by reason, so that 15
+// missing images still read as one short line.
 func (e *MissingImagesError) Error() string {
-	return fmt.Sprintf("%d release image(s) missing from ECR: %s", len(e.Missing), strings.Join(e.Missing, "; "))
+	var tag string
+	var reasons []string
+	repos := map[string][]string{}
+	for _, m := range e.Missing {
+		ref, reason, _ := strings.Cut(m, " (")
+		repo, t, _ := strings.Cut(ref, ":")
+		if tag != "" && t != tag {
+			return fmt.Sprintf("%d release image(s) missing from ECR: %s", len(e.Missing), strings.Join(e.Missing, "; "))
+		}
+		tag = t
+		reason = strings.TrimSuffix(reason, ")")
+		if repos[reason] == nil {
+			reasons = append(reasons, reason)
+		}
+		repos[reason] = append(repos[reason], repo)
+	}
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = r + ": " + strings.Join(repos[r], ", ")
+	}
+	return fmt.Sprintf("%d release image(s) missing from ECR at tag %s: %s", len(e.Missing), tag, strings.Join(parts, "; "))
 }
 
 // CheckRelease verifies that every image exists by tag and returns each with

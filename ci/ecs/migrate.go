@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // LogsAPI is the CloudWatch Logs call used to show a failed migration's output.
@@ -126,7 +127,7 @@ func RunMigration(ctx context.Context, api API, logs LogsAPI, m Migration) (*Mig
 	}
 	res := &MigrationResult{TaskDefinitionArn: aws.ToString(reg.TaskDefinitionArn)}
 	run := runTaskInput(m, res.TaskDefinitionArn)
-	fmt.Fprintf(out, "migration: running %q in %s (%s) with image %s\n", strings.Join(m.Command, " "), m.Container, shortTD(res.TaskDefinitionArn), m.Image)
+	fmt.Fprintf(out, "migration: running %q in %s (%s) with image %s\n", strings.Join(m.Command, " "), m.Container, shortTD(res.TaskDefinitionArn), manifest.ShortRef(m.Image))
 	ran, err := api.RunTask(ctx, run)
 	if err != nil {
 		return res, &MigrationError{Reason: "RunTask failed", Result: res, Err: err}

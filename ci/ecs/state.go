@@ -27,13 +27,17 @@ type ServiceState struct {
 // Line is the one-line progress form of the state.
 func (s ServiceState) Line() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: running %d/%d pending %d", s.Service, s.Running, s.Desired, s.Pending)
+	fmt.Fprintf(&b, "%s: %d/%d running, %d pending", s.Service, s.Running, s.Desired, s.Pending)
 	if s.RolloutState != "" {
 		fmt.Fprintf(&b, ", rollout %s", s.RolloutState)
 	}
-	fmt.Fprintf(&b, ", deployments %d, failed tasks %d", s.Deployments, s.FailedTasks)
-	if s.TaskDefinition != "" {
-		fmt.Fprintf(&b, ", task definition %s", shortTD(s.TaskDefinition))
+	fmt.Fprintf(&b, ", %d deployment(s), %d failed task(s)", s.Deployments, s.FailedTasks)
+	if td := shortTD(s.TaskDefinition); td != "" {
+		// The family is usually the service's name: then the revision says it all.
+		if rev, ok := strings.CutPrefix(td, s.Service+":"); ok {
+			td = "revision " + rev
+		}
+		fmt.Fprintf(&b, ", %s", td)
 	}
 	switch {
 	case s.Failure != "":

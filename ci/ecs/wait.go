@@ -282,7 +282,9 @@ func (w *waiter) printEvents(name string, evs []types.ServiceEvent) {
 		return aws.ToTime(fresh[i].CreatedAt).Before(aws.ToTime(fresh[j].CreatedAt))
 	})
 	for _, ev := range fresh {
-		fmt.Fprintf(w.out, "[%s] %s event: %s\n", w.elapsed(), name, aws.ToString(ev.Message))
+		// ECS starts each message with "(service NAME) "; the line names it already.
+		msg := strings.TrimPrefix(aws.ToString(ev.Message), "(service "+name+") ")
+		fmt.Fprintf(w.out, "[%s] %s event: %s\n", w.elapsed(), name, msg)
 	}
 }
 

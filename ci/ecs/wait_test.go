@@ -34,7 +34,7 @@ func TestWaitStableShowsProgressAndEvents(t *testing.T) {
 	if !states[0].Stable || states[0].TaskDefinition != arn {
 		t.Fatalf("states %+v", states)
 	}
-	for _, want := range []string{"bitflow-backend: running", "rollout IN_PROGRESS", "— stable", "bitflow-backend event: (service bitflow-backend)"} {
+	for _, want := range []string{"bitflow-backend: 2/2 running", "rollout IN_PROGRESS", "— stable", "bitflow-backend event: has started"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("progress misses %q:\n%s", want, out)
 		}

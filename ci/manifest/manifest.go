@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,27 @@ func (i Image) Ref() string {
 		return i.Repository + "@" + i.Digest
 	}
 	return i.Repository + ":" + i.Tag
+}
+
+// Short is Ref for a progress line: ShortRef of it.
+func (i Image) Short() string { return ShortRef(i.Ref()) }
+
+// ShortRef shortens an image reference for a progress line: the repository
+// name without the registry host, and a digest cut to 12 hex digits (as
+// docker prints image ids), e.g. bitflow-backend@sha256:ee41377b3ca8. The
+// manifest and task definitions keep the full reference.
+func ShortRef(ref string) string {
+	name, digest, pinned := strings.Cut(ref, "@")
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	if !pinned {
+		return name
+	}
+	if algo, hex, ok := strings.Cut(digest, ":"); ok && len(hex) > 12 {
+		digest = algo + ":" + hex[:12]
+	}
+	return name + "@" + digest
 }
 
 // ServiceChange records what a deploy did (or would do) to one ECS service.

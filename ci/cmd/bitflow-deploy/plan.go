@@ -29,8 +29,11 @@ func (c *common) plan(ctx context.Context, args []string) int {
 		} else {
 			werr = p.WriteText(c.out)
 		}
-		if werr != nil && err == nil {
-			err = werr
+		if werr != nil {
+			return exitFor(nil, werr, c)
+		}
+		if err != nil && p.Error != "" && ctx.Err() == nil {
+			return exitFailed // the plan printed says why: not a third time
 		}
 	}
 	return exitFor(nil, err, c)
