@@ -23,7 +23,7 @@ func TestShortRef(t *testing.T) {
 	for ref, want := range map[string]string{
 		full: "bitflow-backend@sha256:ee41377b3ca8",
 		"123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend:abc1234": "bitflow-backend:abc1234",
-		"bitflow-student@sha256:09e7": "bitflow-student@sha256:09e7",
+		"bitflow-student@sha256:09e7":                                          "bitflow-student@sha256:09e7",
 	} {
 		if got := ShortRef(ref); got != want {
 			t.Errorf("ShortRef(%s) = %s, want %s", ref, got, want)
