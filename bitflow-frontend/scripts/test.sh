@@ -38,9 +38,15 @@ pnpm --silent typecheck
 
 step "vitest"
 results="$work/vitest.json"
-pnpm exec vitest run --reporter=default --reporter=json --outputFile="$results" < /dev/null
-vitest_passed="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).numPassedTests' "$results")"
+vitest_rc=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile="$results" < /dev/null || vitest_rc=$?
+read -r vitest_passed vitest_failed < <(node -p 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); `${r.numPassedTests} ${r.numFailedTests}`' "$results" 2>/dev/null || echo "0 0")
 passed=$(( passed + vitest_passed ))
+failed_tests=$vitest_failed
+if [ "$vitest_rc" -ne 0 ]; then
+  echo "frontend: ${passed} passed, ${failed_tests} failed (vitest exited $vitest_rc)" >&2
+  exit 1
+fi
 
 # Ports from apps.json (refuses unknown names).
 declare -A port
@@ -128,4 +134,5 @@ for app in $SMOKE_APPS; do
 done
 
 step "done"
-echo "frontend: ${passed} passed, 0 failed"
+# Every later check exits at its first failure, so only vitest can count failures here.
+echo "frontend: ${passed} passed, ${failed_tests} failed"

@@ -43,8 +43,8 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing: ${missing[*]}"
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
 else
   log "all packages already installed"
 fi
@@ -57,7 +57,7 @@ fi
 # --- PostgreSQL ------------------------------------------------------------------
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$PG_VERSION $PG_CLUSTER"; then
   log "creating PostgreSQL cluster $PG_VERSION/$PG_CLUSTER"
-  pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -- --auth-local=peer --auth-host=scram-sha-256
+  pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null
 fi
 status="$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}')"
 if [ "$status" != "online" ]; then
@@ -97,4 +97,4 @@ else
   done
   redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -q PONG || die "Redis did not start on 127.0.0.1:$REDIS_PORT"
 fi
-log "ready: $(php -r 'echo "PHP ", PHP_VERSION;'), $(redis-server --version | awk '{print $1, $3}')"
+log "ready: $(php -r 'echo "PHP ", PHP_VERSION;'), $(redis-server --version | awk '{print $1, $3}') (stop both: ci/scripts/stop-services.sh)"

@@ -5,12 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEBIAN_FRONTEND=noninteractive
 
+# Prerequisites this script does not install (Debian 12's packages are older):
+# Go 1.26 (go.mod's toolchain line) and Node 20 (bitflow-frontend).
+command -v go >/dev/null || { echo "setup: Go is not installed: install Go 1.26 first (see README.md)" >&2; exit 1; }
+command -v node >/dev/null || { echo "setup: Node is not installed: install Node 20 first (see README.md)" >&2; exit 1; }
+echo "setup: $(go version | awk '{print $3}'), node $(node --version)"
+
 # make runs the test targets; shellcheck lints the workflows' run: scripts.
 need=()
 for tool in make shellcheck; do command -v "$tool" >/dev/null || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need[*]}"
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" </dev/null >/dev/null
 fi
 
 echo "setup: Go modules"
