@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
+	"github.com/bitflow-lms/pipeline/ci/lock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
@@ -38,6 +40,7 @@ const reporterTimeout = 30 * time.Second
 // warnings.
 func Deploy(ctx context.Context, opts Options) (*manifest.Manifest, error) {
 	run := newRun(opts)
+	defer run.closeState(ctx) // every exit path, a panic included, releases the lock
 	err := run.reported(ctx, opts.Reporters, func() error { return run.execute(ctx, opts) })
 	return run.Manifest, err
 }
@@ -84,9 +87,14 @@ func newRun(opts Options) *Run {
 		m.Strategy = opts.Strategy
 	}
 	m.ID = fmt.Sprintf("%s-%s-%d", orUnknown(m.Environment), orUnknown(shortSHA(opts.GitSHA)), m.StartedAt.Unix())
+	if opts.State.Owner == "" {
+		opts.State.Owner, opts.State.RunURL = lock.Owner(os.Getenv)
+	}
+	m.StartedBy, m.RunURL, m.CommitTime = opts.State.Owner, opts.State.RunURL, opts.State.CommitTime
 	return &Run{
 		Env: opts.Env, cfg: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun, WaitUntil: opts.WaitUntil,
 		Images: map[string]manifest.Image{}, manifestPath: opts.ManifestPath, onStage: opts.OnStage, clock: clock.Or(opts.Clock),
+		state: opts.State,
 	}
 }
 
@@ -100,6 +108,18 @@ func (r *Run) execute(ctx context.Context, opts Options) error {
 	}); err != nil {
 		return err
 	}
+	if !r.DryRun {
+		var err error
+		if ctx, err = r.openState(ctx, "deploy"); err != nil {
+			return err
+		}
+	}
+	err := r.stages(ctx, opts, strat)
+	return lockCause(ctx, err)
+}
+
+// stages runs the stages after validation and the lock.
+func (r *Run) stages(ctx context.Context, opts Options, strat Strategy) error {
 	r.connect()
 	steps := []struct {
 		name string
@@ -121,6 +141,8 @@ func (r *Run) execute(ctx context.Context, opts Options) error {
 	}
 	if r.Env.Migration.Disabled {
 		r.Skip(StageMigrate, "migration.disabled is true in "+r.Env.File)
+	} else if prev := r.history.Migrated(r.Manifest.GitSHA); prev != nil {
+		r.Skip(StageMigrate, fmt.Sprintf("the migrations of %s already ran (exit 0) in release %s, per the ledger", r.Manifest.GitSHA, prev.ID))
 	} else if err := r.Stage(ctx, StageMigrate, r.migrate); err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func TestDeployRollingSucceeds(t *testing.T) {
 	if m.Outcome != manifest.OutcomeSucceeded {
 		t.Fatalf("outcome %s", m.Outcome)
 	}
-	want := "validate:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded deploy:succeeded wait:succeeded health:skipped"
+	want := "validate:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded deploy:succeeded wait:succeeded health:skipped"
 	if got := stageNames(m); got != want {
 		t.Errorf("stages:\n got  %s\n want %s", got, want)
 	}

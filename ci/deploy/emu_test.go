@@ -76,11 +76,26 @@ func (f *fixture) options() Options {
 		ManifestPath: filepath.Join(f.dir, "manifest.json"), Clock: f.clock}
 }
 
-// mutating lists the mutating calls the emulator answered as "service.Action".
+// mutating lists the mutating calls the emulator answered as "service.Action",
+// except the deploy-state writes (lock and ledger objects in S3): the calls
+// that change what runs.
 func (f *fixture) mutating() []string {
 	var out []string
 	for _, c := range f.srv.MutatingCalls() {
-		out = append(out, c.Service+"."+c.Action)
+		if c.Service != "s3" {
+			out = append(out, c.Service+"."+c.Action)
+		}
+	}
+	return out
+}
+
+// stateCalls lists the S3 calls (lock and ledger) as "s3.Action".
+func (f *fixture) stateCalls() []string {
+	var out []string
+	for _, c := range f.srv.Calls() {
+		if c.Service == "s3" {
+			out = append(out, c.Service+"."+c.Action)
+		}
 	}
 	return out
 }

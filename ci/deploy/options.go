@@ -49,4 +49,6 @@ type Options struct {
 	// WaitUntil, for native strategies, returns once every service deployment
 	// reached this lifecycle stage (e.g. BAKE_TIME); ECS finishes on its own.
 	WaitUntil string
+	// State tunes the environment lock and says who starts the run (state.go).
+	State State
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
+	"github.com/bitflow-lms/pipeline/ci/ledger"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
@@ -21,15 +22,25 @@ const (
 	StageRestoreNewColour = "restore-new-colour" // the failed colour back to its previous count
 	StageRestoreServices  = "restore-services"   // other services back to their previous task definitions
 	StageWaitServices     = "wait-services"
+	StageChooseRelease    = "choose-release" // which release to undo (ledger)
+	StageCheckLive        = "check-live"     // the release undone is still the live one
 )
 
 // RollbackOptions describe one rollback.
 type RollbackOptions struct {
-	// Env is the environment the release manifest belongs to.
+	// Env is the environment to roll back.
 	Env *config.Environment
-	// ManifestPath is the release manifest of the deploy to undo (it may be
-	// one that died half-way, outcome in_progress).
+	// ManifestPath, if set, is a release manifest of the deploy to undo (it
+	// may be one that died half-way, outcome in_progress). With a ledger it
+	// must match the ledger's record of that release; without a ledger (no
+	// state in the environment file) it is required.
 	ManifestPath string
+	// SHA, if set (and no ManifestPath), picks the newest deploy of that sha
+	// (or sha prefix) in the ledger; "" undoes the newest deploy not undone yet.
+	SHA string
+	// Force rolls back even when a newer release than the one undone is
+	// live (every override is printed and recorded).
+	Force bool
 	// Out receives progress lines (nil: discarded).
 	Out io.Writer
 	// AWS is the configuration every client is built from.
@@ -37,56 +48,81 @@ type RollbackOptions struct {
 	// Reporters are told Start and Finish of the rollback run.
 	Reporters []report.Reporter
 	// OutputPath is where the rollback's own manifest is written (default:
-	// ManifestPath with ".json" replaced by ".rollback.json").
+	// ManifestPath with ".json" replaced by ".rollback.json", or
+	// rollback-<env>.json).
 	OutputPath string
 	// Clock is what the rollback reads and waits on (default: the wall clock).
 	Clock clock.Clock
+	// State tunes the lock and says who starts the run.
+	State State
 }
 
-// Rollback returns production to the release before the one a manifest
-// describes. For blue/green and canary it scales the old colour back to its
+// Rollback returns production to the release before the one it undoes:
+// the newest deploy in the environment's ledger (or the one SHA or
+// ManifestPath name). It takes the environment lock, then checks that every
+// service still runs what that release put there (and the listener points
+// where it left it) and refuses, naming the newer release, if not (unless
+// Force). For blue/green and canary it scales the old colour back to its
 // previous count and waits until it is stable and its targets healthy, only
 // then points the listener (or rule) back at it, then returns the new colour
 // to its previous count; for every other service (and rolling deploys) it
 // restores the previous task-definition revision and waits until stable.
 // Every step looks at the current state first, so it also undoes a deploy
 // that died half-way, and running it twice is harmless. It returns the
-// rollback's own manifest.
+// rollback's own manifest (also written to the ledger).
 func Rollback(ctx context.Context, opts RollbackOptions) (*manifest.Manifest, error) {
 	out := opts.OutputPath
-	if out == "" && opts.ManifestPath != "" {
+	switch {
+	case out == "" && opts.ManifestPath != "":
 		out = strings.TrimSuffix(opts.ManifestPath, ".json") + ".rollback.json"
+	case out == "" && opts.Env != nil:
+		out = "rollback-" + opts.Env.Name + ".json"
 	}
-	run := newRun(Options{Env: opts.Env, Out: opts.Out, AWS: opts.AWS, ManifestPath: out, Clock: opts.Clock})
+	run := newRun(Options{Env: opts.Env, Out: opts.Out, AWS: opts.AWS, ManifestPath: out, Clock: opts.Clock, State: opts.State})
 	run.Manifest.Strategy = "rollback"
+	defer run.closeState(ctx) // every exit path, a panic included, releases the lock
 	err := run.reported(ctx, opts.Reporters, func() error { return run.rollback(ctx, opts) })
 	return run.Manifest, err
 }
 
 func (r *Run) rollback(ctx context.Context, opts RollbackOptions) error {
-	var orig *manifest.Manifest
+	var carried *manifest.Manifest
 	if err := r.Stage(ctx, StageReadManifest, func(ctx context.Context) error {
 		var err error
-		orig, err = r.readReleaseManifest(opts)
+		carried, err = readCarried(opts)
+		return err
+	}); err != nil {
+		return err
+	}
+	ctx, err := r.openState(ctx, "rollback")
+	if err != nil {
+		return err
+	}
+	var orig *manifest.Manifest
+	if err := r.Stage(ctx, StageChooseRelease, func(ctx context.Context) error {
+		orig, err = r.chooseRelease(opts, carried)
 		return err
 	}); err != nil {
 		return err
 	}
 	r.connect()
+	if err := r.Stage(ctx, StageCheckLive, func(ctx context.Context) error { return r.checkLive(ctx, orig, opts.Force) }); err != nil {
+		return err
+	}
 	colourServices := map[string]bool{}
 	if orig.Traffic != nil {
 		if err := r.rollbackColours(ctx, orig); err != nil {
-			return err
+			return lockCause(ctx, err)
 		}
 		colourServices[r.Env.BlueGreen.Blue.Service] = true
 		colourServices[r.Env.BlueGreen.Green.Service] = true
 	}
-	return r.restoreServices(ctx, orig, colourServices)
+	return lockCause(ctx, r.restoreServices(ctx, orig, colourServices))
 }
 
-// readReleaseManifest loads the manifest to undo and checks that it belongs
-// to this environment and describes something that can be undone.
-func (r *Run) readReleaseManifest(opts RollbackOptions) (*manifest.Manifest, error) {
+// readCarried checks the environment and reads the hand-carried manifest,
+// if one was given.
+func readCarried(opts RollbackOptions) (*manifest.Manifest, error) {
 	if opts.Env == nil {
 		return nil, errors.New("rollback: no environment config given")
 	}
@@ -94,28 +130,66 @@ func (r *Run) readReleaseManifest(opts RollbackOptions) (*manifest.Manifest, err
 		return nil, err
 	}
 	if opts.ManifestPath == "" {
-		return nil, errors.New("rollback: no release manifest path given")
+		if opts.Env.State == nil {
+			return nil, fmt.Errorf("rollback: %s names no state location (ledger), so give the release manifest to undo (--manifest)", opts.Env.File)
+		}
+		return nil, nil
 	}
-	orig, err := manifest.Read(opts.ManifestPath)
+	m, err := manifest.Read(opts.ManifestPath)
 	if err != nil {
 		return nil, fmt.Errorf("rollback: %s: %w", opts.ManifestPath, err)
 	}
+	if m.Environment != opts.Env.Name { // before any call: not even the lock
+		return nil, fmt.Errorf("rollback: manifest %s is for environment %q, not %q (%s)", opts.ManifestPath, m.Environment, opts.Env.Name, opts.Env.File)
+	}
+	return m, nil
+}
+
+// chooseRelease picks the release to undo: from the ledger (the newest, the
+// one of opts.SHA, or the carried manifest's, which must match the ledger's
+// record), or the carried manifest when there is no ledger; then checks
+// that it belongs to this environment and can be undone.
+func (r *Run) chooseRelease(opts RollbackOptions, carried *manifest.Manifest) (*manifest.Manifest, error) {
+	orig := carried
+	source := opts.ManifestPath
+	if r.ledger != nil {
+		switch {
+		case carried != nil:
+			rec := r.history.ByID(carried.ID)
+			if rec == nil {
+				return nil, fmt.Errorf("rollback: manifest %s (release %s) is not in the ledger s3://%s/%s/releases/: refusing a release the ledger does not know", opts.ManifestPath, carried.ID, r.Env.State.Bucket, r.Env.State.Prefix)
+			}
+			if diff := ledger.Mismatch(carried, rec); len(diff) > 0 {
+				return nil, fmt.Errorf("rollback: manifest %s does not match the ledger's record %s of release %s (differs in %s): refusing a manifest changed by hand", opts.ManifestPath, r.ledger.Where(rec), rec.ID, strings.Join(diff, ", "))
+			}
+			orig, source = rec, r.ledger.Where(rec)
+		default:
+			rec, err := r.history.ToUndo(opts.SHA)
+			if err != nil {
+				return nil, fmt.Errorf("rollback: %w", err)
+			}
+			orig, source = rec, r.ledger.Where(rec)
+		}
+	}
 	var problems []string
 	if orig.Environment != opts.Env.Name {
-		problems = append(problems, fmt.Sprintf("manifest %s is for environment %q, not %q (%s)", opts.ManifestPath, orig.Environment, opts.Env.Name, opts.Env.File))
+		problems = append(problems, fmt.Sprintf("release %s (%s) is for environment %q, not %q (%s)", orig.ID, source, orig.Environment, opts.Env.Name, opts.Env.File))
 	}
 	if orig.DryRun {
-		problems = append(problems, fmt.Sprintf("manifest %s is a dry run: nothing was changed", opts.ManifestPath))
+		problems = append(problems, fmt.Sprintf("release %s (%s) is a dry run: nothing was changed", orig.ID, source))
+	}
+	if orig.IsRollback() {
+		problems = append(problems, fmt.Sprintf("release %s (%s) is a rollback: deploy the release you want instead", orig.ID, source))
 	}
 	if orig.Traffic != nil {
 		bg := opts.Env.BlueGreen
 		switch {
 		case bg == nil:
-			problems = append(problems, fmt.Sprintf("manifest %s moved traffic (%s) but %s has no blueGreen section", opts.ManifestPath, orig.Strategy, opts.Env.File))
+			problems = append(problems, fmt.Sprintf("release %s moved traffic (%s) but %s has no blueGreen section", orig.ID, orig.Strategy, opts.Env.File))
 		case orig.Traffic.ListenerArn != bg.ListenerArn:
-			problems = append(problems, fmt.Sprintf("manifest %s switched listener %s, but %s names blueGreen.listenerArn %s", opts.ManifestPath, orig.Traffic.ListenerArn, opts.Env.File, bg.ListenerArn))
+			problems = append(problems, fmt.Sprintf("release %s switched listener %s, but %s names blueGreen.listenerArn %s", orig.ID, orig.Traffic.ListenerArn, opts.Env.File, bg.ListenerArn))
 		case orig.Traffic.LiveColourBefore != "blue" && orig.Traffic.LiveColourBefore != "green":
-			problems = append(problems, fmt.Sprintf("manifest %s: traffic.liveColourBefore %q is not blue or green", opts.ManifestPath, orig.Traffic.LiveColourBefore))
+			problems = append(problems, fmt.Sprintf("release %s: traffic.liveColourBefore %q is not blue or green", orig.ID, orig.Traffic.LiveColourBefore))
 		}
 	}
 	if len(problems) > 0 {
@@ -124,8 +198,9 @@ func (r *Run) readReleaseManifest(opts RollbackOptions) (*manifest.Manifest, err
 	r.mu.Lock()
 	r.Manifest.GitSHA = orig.GitSHA
 	r.Manifest.ID = "rollback-" + orig.ID
+	r.Manifest.Undoes = orig.ID
 	r.mu.Unlock()
-	r.Printf("    undoing %s (%s, outcome %s, git %s)", orig.ID, orig.Strategy, orig.Outcome, orig.GitSHA)
+	r.Printf("    undoing %s (%s, outcome %s, git %s) from %s", orig.ID, orig.Strategy, orig.Outcome, orig.GitSHA, source)
 	return orig, nil
 }
 

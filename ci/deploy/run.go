@@ -19,6 +19,8 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/ecr"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
+	"github.com/bitflow-lms/pipeline/ci/ledger"
+	"github.com/bitflow-lms/pipeline/ci/lock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/traffic"
 )
@@ -54,6 +56,16 @@ type Run struct {
 	onStage      func(manifest.Stage)
 	clock        clock.Clock
 	warnings     []string
+
+	// The environment's state (state.go): ledger and lock, nil without a
+	// state location or before the lock stage; history is the ledger as
+	// read when the lock was taken.
+	state       State
+	ledger      *ledger.Ledger
+	ledgerKey   string
+	lock        *lock.Lock
+	history     ledger.History
+	cancelState context.CancelCauseFunc
 }
 
 // Target is one service a release updates.
@@ -162,9 +174,11 @@ func (r *Run) notify(st manifest.Stage) {
 	}
 }
 
-// Save writes the manifest to the manifest path, if any (a failure to write
-// is a warning: the deploy itself goes on).
+// Save writes the manifest to the ledger (once the lock stage opened it) and
+// to the manifest path, if any (a failure to write is a warning: the deploy
+// itself goes on).
 func (r *Run) Save() {
+	r.saveLedger()
 	if r.manifestPath == "" {
 		return
 	}

@@ -34,7 +34,7 @@ type Statement struct {
 	Principal map[string]string            `json:"Principal,omitempty"`
 	Action    StringList                   `json:"Action"`
 	Resource  StringList                   `json:"Resource,omitempty"`
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
+	Condition map[string]map[string]StringList `json:"Condition,omitempty"`
 }
 
 // StringList is an IAM value that may be one string or a list of strings.

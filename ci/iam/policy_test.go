@@ -28,7 +28,7 @@ type request struct {
 
 // allowed evaluates the request against the policy's Allow statements
 // (there are no Deny statements): action and resource globs, and the
-// StringEquals / ArnEquals conditions the policy uses.
+// StringEquals / ArnEquals / StringLike conditions the policy uses.
 func allowed(d *Document, r request) bool {
 	for _, st := range d.Statement {
 		if st.Effect != "Allow" || !anyGlob(st.Action, r.action) || !anyGlob(st.Resource, r.resource) {
@@ -40,7 +40,9 @@ func allowed(d *Document, r request) bool {
 				got, present := r.context[k]
 				switch op {
 				case "StringEquals", "ArnEquals":
-					ok = ok && present && got == want
+					ok = ok && present && slices.Contains(want, got)
+				case "StringLike":
+					ok = ok && present && anyGlob(want, got)
 				default:
 					ok = false // an operator this evaluator does not know never grants
 				}
@@ -116,6 +118,10 @@ var sample = map[string]request{
 	"elasticloadbalancing:DescribeTargetHealth": {resource: "*"},
 	"elasticloadbalancing:ModifyListener":       {resource: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/bitflow-alb/50dc6c495c0c9188/f2f7dc8efc522ab2"},
 	"elasticloadbalancing:ModifyRule":           {resource: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/bitflow-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"},
+	"s3:GetObject":                              {resource: "arn:aws:s3:::bitflow-deploy-state-123456789012/production/lock.json"},
+	"s3:PutObject":                              {resource: "arn:aws:s3:::bitflow-deploy-state-123456789012/production/releases/20261201T190102.000Z-production-abc1234-1796152845.json"},
+	"s3:DeleteObject":                           {resource: "arn:aws:s3:::bitflow-deploy-state-123456789012/staging/lock.json"},
+	"s3:ListBucket":                             {resource: "arn:aws:s3:::bitflow-deploy-state-123456789012", context: map[string]string{"s3:prefix": "production/releases/"}},
 	"iam:PassRole":                              {resource: "arn:aws:iam::123456789012:role/bitflow-ecs-task-execution-role", context: map[string]string{"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
 	"ecs:ListServiceDeployments":                {resource: "arn:aws:ecs:us-east-1:123456789012:service/bitflow-cluster/bitflow-frontend-student"},
 	"ecs:DescribeServiceDeployments":            {resource: "arn:aws:ecs:us-east-1:123456789012:service-deployment/bitflow-cluster/bitflow-backend/r9ZNOzLvGK3fJn1PxkEqs"},
@@ -175,6 +181,9 @@ func TestPolicyAllowsEveryCallTheBrainMakes(t *testing.T) {
 		t.Fatalf("found only %d brain calls; the interfaces moved?", len(actions))
 	}
 	actions = append(actions, "iam:PassRole", "ecs:TagResource", "ecs:StopTask", "ecs:ListTasks")
+	// The lock and the ledger (ci/lock, ci/ledger): HeadObject and GetObject
+	// are s3:GetObject, ListObjectsV2 is s3:ListBucket.
+	actions = append(actions, "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket")
 	for _, a := range actions {
 		r, ok := sample[a]
 		if !ok {
@@ -218,6 +227,12 @@ func TestPolicyDeniesNeighbours(t *testing.T) {
 		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/bitflow-ecs-infrastructure-role", context: map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}},
 		{action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/admin", context: map[string]string{"iam:PassedToService": "ecs.amazonaws.com"}},
 		{action: "cloudwatch:PutMetricAlarm", resource: "*"},
+		{action: "s3:PutObject", resource: "arn:aws:s3:::bitflow-deploy-state-123456789012/other-team/state.tfstate"},
+		{action: "s3:GetObject", resource: "arn:aws:s3:::another-bucket/production/lock.json"},
+		{action: "s3:DeleteBucket", resource: "arn:aws:s3:::bitflow-deploy-state-123456789012"},
+		{action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::bitflow-deploy-state-123456789012"},
+		{action: "s3:ListBucket", resource: "arn:aws:s3:::bitflow-deploy-state-123456789012", context: map[string]string{"s3:prefix": "other-team/"}},
+		{action: "s3:ListBucket", resource: "arn:aws:s3:::bitflow-deploy-state-123456789012"}, // listing everything
 	} {
 		if allowed(d, r) {
 			t.Errorf("%s on %s (context %v) is allowed but should not be", r.action, r.resource, r.context)
@@ -253,6 +268,7 @@ func TestPolicyShape(t *testing.T) {
 		"EcrLoginNoResourceScoping", "EcrPushPullBitflowRepositories", "LogsReadMigrationOutput", "ElbReadNoResourceScoping",
 		"ElbSwitchTrafficOnBitflowAlbOnly", "CheckDescribesTheCluster", "CheckListsLogGroups", "CheckReadsTheTaskRoles",
 		"CloudWatchMetricsNoResourceScoping",
+		"S3DeployStateObjects", "S3ListDeployStateReleases",
 	}
 	if !slices.Equal(sids, want) {
 		t.Errorf("statements = %v\nwant %v", sids, want)
@@ -286,13 +302,13 @@ func TestTrustPolicy(t *testing.T) {
 		t.Errorf("Principal.Federated = %q, want the GitHub OIDC provider", fed)
 	}
 	eq := st.Condition["StringEquals"]
-	if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+	if strings.Join(eq["token.actions.githubusercontent.com:aud"], ",") != "sts.amazonaws.com" {
 		t.Errorf("aud condition = %q", eq["token.actions.githubusercontent.com:aud"])
 	}
 	// The subject names the branch too (custom sub template repo,context,ref), so the
 	// role does not depend on the GitHub environment's branch policy, a setting this
 	// repository cannot check: a job on another branch gets another subject.
-	if eq["token.actions.githubusercontent.com:sub"] != "repo:ORG/REPO:environment:production:ref:refs/heads/main" {
+	if strings.Join(eq["token.actions.githubusercontent.com:sub"], ",") != "repo:ORG/REPO:environment:production:ref:refs/heads/main" {
 		t.Errorf("sub condition = %q, want the production environment of the repository on main only", eq["token.actions.githubusercontent.com:sub"])
 	}
 	if _, like := st.Condition["StringLike"]; like {

@@ -108,3 +108,15 @@ func Mismatch(carried, recorded *manifest.Manifest) []string {
 	check("traffic", carried.Traffic, recorded.Traffic)
 	return diffs
 }
+
+// Migrated returns the newest record of sha whose migration task exited 0,
+// or nil: a retry of that release must not run the migrations again.
+func (h History) Migrated(sha string) *manifest.Manifest {
+	for i := len(h) - 1; i >= 0; i-- {
+		m := h[i]
+		if m.GitSHA == sha && !m.DryRun && m.Migration != nil && m.Migration.ExitCode != nil && *m.Migration.ExitCode == 0 {
+			return m
+		}
+	}
+	return nil
+}

@@ -48,24 +48,30 @@ func (l *Ledger) Key(m *manifest.Manifest) string {
 // Where names a record, s3://bucket/key.
 func (l *Ledger) Where(m *manifest.Manifest) string { return "s3://" + l.Bucket + "/" + l.Key(m) }
 
-// Put writes (or rewrites) a release record.
+// Put writes (or rewrites) a release record at Key(m).
 func (l *Ledger) Put(ctx context.Context, m *manifest.Manifest) error {
+	return l.PutAt(ctx, l.Key(m), m)
+}
+
+// PutAt writes a release record at key: a run keeps the key of its first
+// record even if its ID changes (a rollback learns what it undoes later).
+func (l *Ledger) PutAt(ctx context.Context, key string, m *manifest.Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	_, err = l.Client.PutObject(cctx, &s3.PutObjectInput{Bucket: aws.String(l.Bucket), Key: aws.String(l.Key(m)),
+	_, err = l.Client.PutObject(cctx, &s3.PutObjectInput{Bucket: aws.String(l.Bucket), Key: aws.String(key),
 		Body: bytes.NewReader(b), ContentType: aws.String("application/json")})
 	if err != nil {
-		return fmt.Errorf("writing the release record %s: %w", l.Where(m), err)
+		return fmt.Errorf("writing the release record s3://%s/%s: %w", l.Bucket, key, err)
 	}
 	return nil
 }
 
 // List reads every release record, oldest first.
-func (l *Ledger) List(ctx context.Context) ([]*manifest.Manifest, error) {
+func (l *Ledger) List(ctx context.Context) (History, error) {
 	var keys []string
 	pages := s3.NewListObjectsV2Paginator(l.Client, &s3.ListObjectsV2Input{Bucket: aws.String(l.Bucket), Prefix: aws.String(path.Join(l.Prefix, "releases") + "/")})
 	for pages.HasMorePages() {
@@ -82,7 +88,7 @@ func (l *Ledger) List(ctx context.Context) ([]*manifest.Manifest, error) {
 		}
 	}
 	sort.Strings(keys)
-	var out []*manifest.Manifest
+	var out History
 	for _, k := range keys {
 		m, err := l.get(ctx, k)
 		if err != nil {

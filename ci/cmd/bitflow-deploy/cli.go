@@ -29,7 +29,9 @@ verbs:
   check     validate the environment file, then check every AWS resource it needs (--offline: list them)
   plan      show what a deploy would change, without changing anything
   deploy    deploy a release (--sha): check images, render task definitions, migrate, deploy, wait
-  rollback  return an environment to the release before a manifest (--manifest)
+  rollback  undo the newest release in the environment's ledger (or --sha, or --manifest)
+  releases  the environment's release history (ledger) and delivery metrics
+  lock      status|release: the environment's deploy lock
   summary   append a run's Markdown summary to $GITHUB_STEP_SUMMARY (or print it)
   outcome   print a run's outcome; exit 1 unless it succeeded
   emulator  serve the in-repo AWS emulator on a free loopback port (and run a command against it)
@@ -101,6 +103,10 @@ func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(
 		return c.outcome(rest)
 	case "emulator":
 		return c.emulator(ctx, rest)
+	case "releases":
+		return c.releases(ctx, rest)
+	case "lock":
+		return c.lockVerb(ctx, rest)
 	default:
 		fmt.Fprintf(errOut, "bitflow-deploy: unknown verb %q\n\n%s", verb, usage)
 		return exitUsage

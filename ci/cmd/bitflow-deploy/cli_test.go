@@ -121,9 +121,31 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 		}
 	}
 
+	// A retry of the same release does not run its migrations twice (ledger).
+	runTasks := srv.CountCalls("ecs.RunTask")
+	code, out, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
+	if code != exitOK || !strings.Contains(out, "migrations of abcdef1 already ran (exit 0) in release "+m.ID) || srv.CountCalls("ecs.RunTask") != runTasks {
+		t.Errorf("retry of abcdef1: exit %d, RunTask %d -> %d\n%s\n%s", code, runTasks, srv.CountCalls("ecs.RunTask"), out, errOut)
+	}
+
+	for _, app := range env.AppsDeployed() {
+		if _, err := seed.PushImage(ctx, awsecr.NewFromConfig(cfg), env.Repository(app), "abcdef2"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv.FailTasks("bitflow-migration", 2, "boom")
-	code, _, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", mpath, "--no-report")
+	code, _, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef2", "--manifest", mpath, "--no-report")
 	if code != exitFailed || !strings.Contains(errOut, "exit code 2") {
 		t.Errorf("failing migration: exit %d\n%s", code, errOut)
+	}
+
+	// The ledger has all four runs, newest first, and the summary.
+	code, out, errOut = runCLI(t, ctx, "releases", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL)
+	if code != exitOK || strings.Count(out, "\n    stages: ") != 4 || !strings.Contains(out, "undid "+m.ID) ||
+		!strings.Contains(out, "3 deploys (2 succeeded)") || !strings.Contains(out, "change failure rate: 67% (2 of the finished deploys)") {
+		t.Errorf("releases: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, ctx, "lock", "status", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL); code != exitOK || !strings.Contains(out, "emulator: unlocked (s3://bitflow-deploy-state/emulator/lock.json)") {
+		t.Errorf("lock status after the runs: %d %s", code, out)
 	}
 }

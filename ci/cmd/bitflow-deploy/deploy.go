@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/deploy"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
@@ -21,6 +22,8 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	manifestPath := fs.String("manifest", "", "write the release manifest (JSON) here; default release-<env>-<sha>.json")
 	dryRun := fs.Bool("dry-run", false, "stop after rendering task definitions (no change)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
+	commitTime := fs.String("commit-time", "", "when --sha was committed (RFC 3339), for the lead time in releases")
+	state := c.stateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
@@ -32,11 +35,20 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	if !ok {
 		return exitUsage
 	}
+	st := state()
+	if *commitTime != "" {
+		t, err := time.Parse(time.RFC3339, *commitTime)
+		if err != nil {
+			fmt.Fprintf(c.errOut, "deploy: --commit-time %q is not RFC 3339 (2026-12-01T19:01:02Z)\n", *commitTime)
+			return exitUsage
+		}
+		st.CommitTime = &t
+	}
 	path := *manifestPath
 	if path == "" {
 		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha)
 	}
-	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil}
+	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil, State: st}
 	if !*noReport {
 		opts.Reporters = c.reporters()
 	}

@@ -11,17 +11,20 @@ import (
 func (c *common) rollback(ctx context.Context, args []string) int {
 	fs := newFlags("rollback", c.errOut)
 	c.register(fs)
-	manifestPath := fs.String("manifest", "", "release manifest of the deploy to undo (required)")
-	output := fs.String("output", "", "where to write the rollback's own manifest (default <manifest>.rollback.json)")
+	manifestPath := fs.String("manifest", "", "release manifest of the deploy to undo (checked against the ledger); default: the newest release in the ledger")
+	sha := fs.String("sha", "", "undo the newest deploy of this sha (or sha prefix) in the ledger")
+	force := fs.Bool("force", false, "undo it even if a newer release is live (each override is printed)")
+	output := fs.String("output", "", "where to write the rollback's own manifest (default <manifest>.rollback.json, or rollback-<env>.json)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
+	state := c.stateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	env, cfg, ok := c.setup(ctx, "rollback", "manifest", *manifestPath, " (the release manifest of the deploy to undo)")
+	env, cfg, ok := c.setup(ctx, "rollback", "env", "set", "")
 	if !ok {
 		return exitUsage
 	}
-	opts := deploy.RollbackOptions{Env: env, ManifestPath: *manifestPath, OutputPath: *output, Out: c.out, AWS: cfg}
+	opts := deploy.RollbackOptions{Env: env, ManifestPath: *manifestPath, SHA: *sha, Force: *force, OutputPath: *output, Out: c.out, AWS: cfg, State: state()}
 	if !*noReport {
 		opts.Reporters = c.reporters()
 	}

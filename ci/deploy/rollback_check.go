@@ -1,0 +1,75 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/bitflow-lms/pipeline/ci/ecs"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
+)
+
+// checkLive refuses to undo a release that is no longer the live one:
+// every service the release changed must still run the task definition it
+// left there (or the one before it: a half-undone release), and the
+// listener must still send traffic where it left it. Each finding names the
+// service, what it runs and which release (per the ledger) put it there.
+// With force the findings are printed as overridden and the rollback goes on.
+func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool) error {
+	var names []string
+	for _, sc := range orig.Services {
+		if sc.TaskDefinitionAfter != "" {
+			names = append(names, sc.Service)
+		}
+	}
+	var findings []string
+	if len(names) > 0 {
+		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			sc := changeOf(orig, n)
+			now := aws.ToString(cur[n].TaskDefinition)
+			if now == sc.TaskDefinitionAfter || now == sc.TaskDefinitionBefore {
+				continue
+			}
+			findings = append(findings, fmt.Sprintf("service %s runs %s (release %s left %s), %s", n, shortARN(now), orig.ID, shortARN(sc.TaskDefinitionAfter), r.whoPut(n, now)))
+		}
+	}
+	if t := orig.Traffic; t != nil && t.LiveColourAfter != "" {
+		router := newRouter(r.elb, r.Env.BlueGreen)
+		router.ListenerArn, router.RuleArn = t.ListenerArn, t.RuleArn
+		st, err := router.Current(ctx)
+		if err != nil {
+			return err
+		}
+		live := liveName(st, router.Blue, router.Green)
+		if live != t.LiveColourAfter && live != t.LiveColourBefore {
+			findings = append(findings, fmt.Sprintf("the listener sends traffic %s, but release %s left it on %s", st, orig.ID, t.LiveColourAfter))
+		}
+	}
+	if len(findings) == 0 {
+		r.Printf("    %s is still what runs: nothing newer to protect", orig.ID)
+		return nil
+	}
+	if force {
+		for _, f := range findings {
+			r.Warn("--force overrides: %s", f)
+		}
+		return nil
+	}
+	return errors.New("rollback refused: a newer release than " + orig.ID + " is live: " + strings.Join(findings, "; ") +
+		" (roll back the newer release first, or pass --force to undo " + orig.ID + " anyway)")
+}
+
+// whoPut names the ledger's release that left service running taskDef.
+func (r *Run) whoPut(service, taskDef string) string {
+	m := r.history.PutThere(service, taskDef)
+	if m == nil {
+		return "put there by no release in the ledger (changed outside bitflow-deploy?)"
+	}
+	return fmt.Sprintf("put there by release %s (git %s, %s by %s, %s)", m.ID, m.GitSHA, m.Strategy, orUnknown(m.StartedBy), m.Outcome)
+}
