@@ -29,11 +29,11 @@ type Document struct {
 
 // Statement is one statement. Action and Resource accept a string or a list.
 type Statement struct {
-	Sid       string                       `json:"Sid"`
-	Effect    string                       `json:"Effect"`
-	Principal map[string]string            `json:"Principal,omitempty"`
-	Action    StringList                   `json:"Action"`
-	Resource  StringList                   `json:"Resource,omitempty"`
+	Sid       string                           `json:"Sid"`
+	Effect    string                           `json:"Effect"`
+	Principal map[string]string                `json:"Principal,omitempty"`
+	Action    StringList                       `json:"Action"`
+	Resource  StringList                       `json:"Resource,omitempty"`
 	Condition map[string]map[string]StringList `json:"Condition,omitempty"`
 }
 
