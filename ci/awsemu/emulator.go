@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -303,4 +304,21 @@ func newID(n int) string {
 func requestID() string {
 	h := newID(16)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// Operations lists the AWS operations the emulator implements, as
+// "service.Action", sorted.
+func (e *Emulator) Operations() []string {
+	var out []string
+	for k := range e.jsonOps {
+		out = append(out, k)
+	}
+	for k := range e.queryOps {
+		out = append(out, k)
+	}
+	for k := range e.cborOps {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,22 +1,56 @@
 // Package emutest starts the AWS emulator for a test: on a free loopback
-// port, closed when the test ends.
+// port, closed when the test ends, with every answer checked against AWS's
+// botocore models (package conformance): a response that breaks its
+// operation's shape fails the test that caused it.
 package emutest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
+	"github.com/bitflow-lms/pipeline/ci/awsemu/conformance"
 )
 
-// Start serves a new emulator on 127.0.0.1 for the duration of t.
+var skipOnce sync.Once
+
+// Start serves a new emulator on 127.0.0.1 for the duration of t. Unless
+// python3 with botocore is absent (then one line says so), each exchange is
+// checked for model conformance and any violation is reported as a test
+// error when t ends.
 func Start(t testing.TB, opts awsemu.Options) *awsemu.Server {
 	t.Helper()
+	check, err := conformance.New()
+	if err != nil {
+		skipOnce.Do(func() { t.Logf("emutest: model conformance not checked: %v", err) })
+	} else {
+		observe := opts.Observe
+		opts.Observe = func(x awsemu.Exchange) {
+			check.Observe(x)
+			if observe != nil {
+				observe(x)
+			}
+		}
+	}
 	srv, err := awsemu.Listen("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(func() {
+		_ = srv.Close()
+		if check == nil {
+			return
+		}
+		t.Logf("emutest: %d responses checked against botocore's models, %d violations", check.Checked(), len(check.Violations()))
+		for i, v := range check.Violations() {
+			if i == 20 {
+				t.Errorf("emutest: ... %d more model violations", len(check.Violations())-i)
+				break
+			}
+			t.Errorf("emutest: response breaks AWS's model: %s", v)
+		}
+	})
 	return srv
 }
 
