@@ -12,14 +12,15 @@ import (
 	"time"
 )
 
-// CiResult is what ci returns: the report and, when the source had no
-// bitflow-core/composer.lock, the lock file ci resolved, tested and audited.
+// CiResult is what ci returns: the report and the composer.lock ci tested
+// and audited (the committed one, or the one it resolved because there was none).
 type CiResult struct {
 	// PASS/FAIL and time of each part, then the end of each part's output.
 	Report string
-	// The composer.lock ci resolved because the source had none (unset when
-	// the source has one): export it and commit it.
+	// The bitflow-core/composer.lock ci tested: export it and commit it when LockResolved.
 	Lock *dagger.File
+	// True when the source had no composer.lock and ci resolved one: commit it.
+	LockResolved bool
 }
 
 // Ci runs every check and all image builds concurrently: start here.
@@ -53,7 +54,9 @@ func (m *Bitflow) Ci(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
+	res.Lock = m.Source.File(lockPath)
 	if !locked {
+		res.LockResolved = true
 		fmt.Fprintln(os.Stderr, lockMissingBanner)
 		if res.Lock, err = m.LockBackend(); err != nil {
 			return nil, err
@@ -99,7 +102,7 @@ func (m *Bitflow) Ci(ctx context.Context,
 		fmt.Fprintf(&summary, "%s  %-13s %6.1fs\n", status, p.name, p.took.Seconds())
 		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, tail(p.out, 40))
 	}
-	if res.Lock != nil {
+	if res.LockResolved {
 		summary.WriteString(lockMissingBanner + "\n")
 	}
 	if err := errors.Join(errs...); err != nil {
