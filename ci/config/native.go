@@ -33,6 +33,7 @@ const (
 	DefaultNativeMaxP95      = 2 * time.Second
 	DefaultNativeProdPort    = 443
 	DefaultNativeTestPort    = 8443
+	DefaultNativePoll        = 5 * time.Second
 )
 
 // Native configures the native strategies for every service of the
@@ -62,6 +63,11 @@ type Native struct {
 	Alarms NativeAlarms `yaml:"alarms"`
 	// Gates are the toolkit's checks at each PAUSE hook.
 	Gates NativeGates `yaml:"gates"`
+	// Poll is the interval between DescribeServiceDeployments of one
+	// service deployment (default 5s: a pause waits for the toolkit, so a
+	// slower poll only delays the gate a little, and 15 services stay well
+	// under ECS's request rate).
+	Poll Duration `yaml:"poll"`
 	// Services overrides the above per ECS service name.
 	Services map[string]NativeOverride `yaml:"services"`
 }
@@ -158,6 +164,14 @@ func (e *Environment) NativeFor(service string) (NativeService, bool) {
 	return ns, true
 }
 
+// PollInterval is Poll, or its default when unset.
+func (n Native) PollInterval() time.Duration {
+	if n.Poll.Duration == 0 {
+		return DefaultNativePoll
+	}
+	return n.Poll.Duration
+}
+
 // AlarmRollback is whether a firing alarm rolls back (default true).
 func (n Native) AlarmRollback() bool { return n.Alarms.Rollback == nil || *n.Alarms.Rollback }
 
@@ -174,6 +188,9 @@ func (e *Environment) nativeDefaults() {
 	}
 	if n.TestListenerPort == 0 {
 		n.TestListenerPort = DefaultNativeTestPort
+	}
+	if n.Poll.Duration == 0 {
+		n.Poll = D(DefaultNativePoll)
 	}
 	g := &n.Gates
 	if g.HookTimeout.Duration == 0 {
@@ -228,6 +245,9 @@ func (e *Environment) checkNative(c *checker) {
 	}
 	if p := n.Canary.Percent; p != 0 && !tenthPercent(p, 0.1) {
 		c.add("native.canary.percent", "%v must be a multiple of 0.1 from 0.1 to 100", p)
+	}
+	if n.Poll.Duration != 0 && n.Poll.Duration < time.Second {
+		c.add("native.poll", "%s is too short: at least 1s (each poll is one DescribeServiceDeployments per service)", n.Poll.Duration)
 	}
 	if n.Gates.Max5xxRate < 0 || n.Gates.Max5xxRate > 100 {
 		c.add("native.gates.max5xxRate", "%v must be a percentage (0..100)", n.Gates.Max5xxRate)

@@ -83,7 +83,7 @@ func progressLine(service string, sd ecstypes.ServiceDeployment) string {
 // the gates (gated) or just continues (a rollback redeploy), and on a failed
 // gate it stops the deployment with ROLLBACK and returns the *GateError.
 func (s *Native) watch(ctx context.Context, run *Run, ns *nativeService, gated bool) error {
-	poll := run.Env.Timeouts.Poll.Duration
+	poll := run.Env.Native.PollInterval()
 	since := run.now()
 	answered := map[string]bool{}
 	last := ""
