@@ -12,6 +12,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/lock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 // Stage names recorded in the manifest by the orchestrator (strategies add
@@ -164,7 +165,7 @@ func (r *Run) finish(ctx context.Context, err error) {
 		m.Outcome = manifest.OutcomeFailed
 	}
 	if err != nil {
-		m.FailureReason = err.Error()
+		m.FailureReason = scrub.Secrets(err.Error())
 	}
 	m.FinishedAt = r.now()
 	r.mu.Unlock()

@@ -22,6 +22,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/ledger"
 	"github.com/bitflow-lms/pipeline/ci/lock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 	"github.com/bitflow-lms/pipeline/ci/traffic"
 )
 
@@ -153,10 +154,10 @@ func (r *Run) endStage(ctx context.Context, idx int, err error) manifest.Stage {
 		st.Status = manifest.StageSucceeded
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		st.Status = manifest.StageCancelled
-		st.Error = err.Error()
+		st.Error = scrub.Secrets(err.Error())
 	default:
 		st.Status = manifest.StageFailed
-		st.Error = err.Error()
+		st.Error = scrub.Secrets(err.Error())
 	}
 	if err != nil && r.Manifest.FailedStage == "" {
 		r.Manifest.FailedStage = st.Name

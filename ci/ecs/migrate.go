@@ -15,6 +15,7 @@ import (
 
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 // LogsAPI is the CloudWatch Logs call used to show a failed migration's output.
@@ -225,14 +226,34 @@ func waitStopped(ctx context.Context, api API, m Migration, res *MigrationResult
 	case err == nil:
 		return desc.Tasks[0], nil
 	case ctx.Err() != nil:
-		reason := fmt.Sprintf("cancelled while the migration task was %s (it was left running; check it before retrying)", orDash(res.LastStatus))
+		reason := fmt.Sprintf("cancelled while the migration task was %s; %s", orDash(res.LastStatus), stopMigration(ctx, api, m, res, "the deploy was cancelled", out))
 		return types.Task{}, &MigrationError{Reason: reason, Result: res, Err: ctx.Err()}
 	case apiErr != nil:
 		return types.Task{}, &MigrationError{Reason: "DescribeTasks failed while waiting", Result: res, Err: apiErr}
 	default:
-		reason := fmt.Sprintf("timed out after %s waiting for the migration task to stop (it is still %s and was left running)", m.Timeout, orDash(res.LastStatus))
+		reason := fmt.Sprintf("timed out after %s waiting for the migration task (it was %s); %s", m.Timeout, orDash(res.LastStatus),
+			stopMigration(ctx, api, m, res, fmt.Sprintf("the migration ran past its %s timeout", m.Timeout), out))
 		return types.Task{}, &MigrationError{Reason: reason, Result: res, Err: context.DeadlineExceeded}
 	}
+}
+
+// stopTimeout bounds the StopTask call made after a cancel or a timeout.
+const stopTimeout = 30 * time.Second
+
+// stopMigration stops the migration task (StopTask, on a fresh context: the
+// run's own may be cancelled) so that no migration keeps running unwatched,
+// and says what happened.
+func stopMigration(ctx context.Context, api API, m Migration, res *MigrationResult, why string, out io.Writer) string {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
+	defer cancel()
+	_, err := api.StopTask(sctx, &awsecs.StopTaskInput{Cluster: aws.String(m.Cluster), Task: aws.String(res.TaskArn),
+		Reason: aws.String("bitflow-deploy: " + why)})
+	if err != nil {
+		fmt.Fprintf(out, "migration: StopTask %s failed: %v\n", shortTD(res.TaskArn), err)
+		return fmt.Sprintf("stopping it failed (%v): it may still be running, check it before retrying", err)
+	}
+	fmt.Fprintf(out, "migration: stopped task %s (StopTask: %s)\n", shortTD(res.TaskArn), why)
+	return "it was stopped (StopTask)"
 }
 
 func fill(res *MigrationResult, task types.Task, container string) {
@@ -280,5 +301,5 @@ func logTail(ctx context.Context, logs LogsAPI, td *types.TaskDefinition, contai
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
-	return lines, group + "/" + stream, nil
+	return scrub.Lines(lines), group + "/" + stream, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/deploy"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 // deploy runs one release through deploy.Deploy and writes its manifest.
@@ -62,7 +63,7 @@ func exitFor(m *manifest.Manifest, err error, c *common) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(c.errOut, "bitflow-deploy: %v\n", err)
+	fmt.Fprintf(c.errOut, "bitflow-deploy: %s\n", scrub.Secrets(err.Error()))
 	if (m != nil && m.Outcome == manifest.OutcomeCancelled) || errors.Is(err, context.Canceled) {
 		return exitCancelled
 	}
