@@ -147,7 +147,7 @@ func serveEmulator(ctx context.Context, f *emulatorFlags, command []string, stdo
 		return exitFailed, fmt.Errorf("listen on %s: %w", f.addr, err)
 	}
 	defer srv.Close()
-	logger.Printf("serving ECS, ECR, CloudWatch Logs, ELBv2 and STS for account %s in %s", f.account, f.region)
+	logger.Printf("serving ECS, ECR, CloudWatch Logs, ELBv2, S3 and STS for account %s in %s", f.account, f.region)
 	// Scripts wait for this line: the topology is complete from here on.
 	logger.Printf("ready at %s", srv.URL)
 	if ready != nil {
