@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
+	"github.com/bitflow-lms/pipeline/ci/awsemu/emutest"
 	"github.com/bitflow-lms/pipeline/ci/awsemu/seed"
 )
 
@@ -31,11 +32,7 @@ type elbECSFixture struct {
 func newELBECSFixture(t testing.TB) *elbECSFixture {
 	t.Helper()
 	clk := awsemu.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := emutest.Start(t, awsemu.Options{Clock: clk})
 	cfg := srv.AWSConfig()
 	_, alb, err := seed.BlueGreen(context.Background(), cfg, seed.BlueGreenOptions{Options: seed.Options{ImageTag: "abc1234"}, LiveDesired: 2})
 	if err != nil {

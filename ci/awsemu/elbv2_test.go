@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
+	"github.com/bitflow-lms/pipeline/ci/awsemu/emutest"
 )
 
 // elbFixture is an emulator with an ALB, blue and green target groups and a
@@ -29,11 +30,7 @@ type elbFixture struct {
 func newELBFixture(t *testing.T) *elbFixture {
 	t.Helper()
 	clk := awsemu.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := emutest.Start(t, awsemu.Options{Clock: clk})
 	f := &elbFixture{srv: srv, clk: clk, c: elb.NewFromConfig(srv.AWSConfig())}
 	ctx := context.Background()
 	lb, err := f.c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("bitflow-alb"), Subnets: []string{"subnet-a", "subnet-b"}})

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/bitflow-lms/pipeline/ci/awsemu/conformance"
 )
 
 // testEnv is an emulator on a loopback port with real SDK clients.
@@ -26,15 +28,31 @@ type testEnv struct {
 
 var testStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
+// listenChecked serves an emulator for t with every answer checked against
+// botocore's models, as emutest.Start does for other packages (which this
+// package's own tests cannot import).
+func listenChecked(t testing.TB, opts Options) *Server {
+	t.Helper()
+	check := conformance.ForTest(t)
+	if check != nil {
+		opts.Observe = func(x Exchange) { check.Observe(conformance.Exchange(x)) }
+	}
+	srv, err := Listen("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = srv.Close()
+		check.Report(t)
+	})
+	return srv
+}
+
 // newTestEnv starts an emulator on a ManualClock (nil timing: defaults).
 func newTestEnv(t testing.TB, timing Timing) *testEnv {
 	t.Helper()
 	clock := NewManualClock(testStart)
-	srv, err := Listen("127.0.0.1:0", Options{Clock: clock, Timing: timing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := listenChecked(t, Options{Clock: clock, Timing: timing})
 	cfg := srv.AWSConfig()
 	return &testEnv{srv: srv, clock: clock, ctx: context.Background(),
 		ecs: ecs.NewFromConfig(cfg), ecr: ecr.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg)}
@@ -43,11 +61,7 @@ func newTestEnv(t testing.TB, timing Timing) *testEnv {
 // newRealClockEnv starts an emulator on the wall clock (for SDK waiters).
 func newRealClockEnv(t testing.TB, timing Timing) (*testEnv, aws.Config) {
 	t.Helper()
-	srv, err := Listen("127.0.0.1:0", Options{Timing: timing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := listenChecked(t, Options{Timing: timing})
 	cfg := srv.AWSConfig()
 	return &testEnv{srv: srv, ctx: context.Background(),
 		ecs: ecs.NewFromConfig(cfg), ecr: ecr.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg)}, cfg

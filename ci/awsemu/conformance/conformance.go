@@ -1,6 +1,6 @@
 // Package conformance checks the emulator's wire traffic against AWS's own
 // service models (botocore's, read from python3's installed botocore: a
-// source no one here wrote). Every answered request (awsemu.Exchange) is
+// source no one here wrote). Every answered request (Exchange) is
 // checked: a 2xx body against the operation's output shape (required
 // members, types, enum values, no undeclared member; timestamps as the
 // protocol encodes them), an error's code against the operation's declared
@@ -11,11 +11,11 @@ package conformance
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 
-	"github.com/bitflow-lms/pipeline/ci/awsemu"
 	"github.com/bitflow-lms/pipeline/ci/awsemu/botomodel"
 )
 
@@ -61,8 +61,19 @@ func New() (*Checker, error) {
 	return &Checker{models: loaded, operations: map[string]int{}}, nil
 }
 
-// Observe checks one exchange (use as awsemu.Options.Observe).
-func (c *Checker) Observe(x awsemu.Exchange) {
+// Exchange is one answered request as the emulator sent it (the fields of
+// awsemu.Exchange; this package does not import the emulator, so that the
+// emulator's own tests can use it).
+type Exchange struct {
+	Service, Operation, Protocol string
+	Request                      []byte
+	Status                       int
+	Header                       http.Header
+	Response                     []byte
+}
+
+// Observe checks one exchange.
+func (c *Checker) Observe(x Exchange) {
 	m := c.models[x.Service]
 	if m == nil {
 		return // a service without a botocore model here (s3, cloudwatch)
@@ -77,7 +88,7 @@ func (c *Checker) Observe(x awsemu.Exchange) {
 	}
 }
 
-func (c *Checker) check(m *botomodel.Model, x awsemu.Exchange) []string {
+func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 	var out []string
 	if x.Header.Get("X-Amzn-RequestId") == "" {
 		out = append(out, "no x-amzn-RequestId header")
@@ -108,7 +119,7 @@ func (c *Checker) check(m *botomodel.Model, x awsemu.Exchange) []string {
 }
 
 // inputViolations re-reads the request and checks it against the input shape.
-func inputViolations(m *botomodel.Model, x awsemu.Exchange) []botomodel.Violation {
+func inputViolations(m *botomodel.Model, x Exchange) []botomodel.Violation {
 	switch x.Protocol {
 	case "json":
 		v, err := decodeJSON(x.Request)

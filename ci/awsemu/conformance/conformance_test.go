@@ -41,7 +41,7 @@ func newChecker(t *testing.T) *conformance.Checker {
 func TestScenarioConformsToBotocore(t *testing.T) {
 	check := newChecker(t)
 	clk := awsemu.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Clock: clk, Observe: check.Observe})
+	srv, err := awsemu.Listen("127.0.0.1:0", awsemu.Options{Clock: clk, Observe: func(x awsemu.Exchange) { check.Observe(conformance.Exchange(x)) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestCheckerCatchesBrokenResponses(t *testing.T) {
 	h := func() http.Header {
 		return http.Header{"X-Amzn-Requestid": {"0c8b3a4e-1111-2222-3333-444455556666"}, "Content-Length": {"1"}}
 	}
-	broken := []awsemu.Exchange{
+	broken := []conformance.Exchange{
 		{Service: "ecs", Operation: "DescribeServices", Protocol: "json", Request: []byte(`{"services":["a"]}`), Status: 200, Header: h(),
 			Response: []byte(`{"services":[{"serviceName":"a","desiredCount":"3"}]}`)}, // wrong type
 		{Service: "ecs", Operation: "DescribeServices", Protocol: "json", Request: []byte(`{"services":["a"]}`), Status: 200, Header: h(),
@@ -298,7 +298,7 @@ func TestCheckerCatchesBrokenResponses(t *testing.T) {
 		}
 	}
 	before := len(check.Violations())
-	check.Observe(awsemu.Exchange{Service: "ecs", Operation: "DescribeServices", Protocol: "json", Request: []byte(`{"services":["a"]}`), Status: 200, Header: h(),
+	check.Observe(conformance.Exchange{Service: "ecs", Operation: "DescribeServices", Protocol: "json", Request: []byte(`{"services":["a"]}`), Status: 200, Header: h(),
 		Response: []byte(`{"services":[{"serviceName":"a","desiredCount":0,"createdAt":1.7e9,"deployments":[{"rolloutState":"COMPLETED"}]}],"failures":[]}`)})
 	if v := check.Violations(); len(v) != before {
 		t.Errorf("a conforming answer was refused: %v", v[before:])

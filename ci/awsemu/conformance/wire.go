@@ -6,8 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
-
-	"github.com/bitflow-lms/pipeline/ci/awsemu"
 )
 
 func decodeJSON(b []byte) (any, error) {
@@ -26,7 +24,7 @@ func parseForm(b []byte) (url.Values, error) { return url.ParseQuery(string(b)) 
 // errorCode reads an error answer's code: JSON {"__type": ..., "message":
 // ...} (and X-Amzn-ErrorType), or Query <ErrorResponse><Error><Code> with a
 // <RequestId>.
-func errorCode(x awsemu.Exchange) (string, error) {
+func errorCode(x Exchange) (string, error) {
 	switch x.Protocol {
 	case "json":
 		var body struct {

@@ -5,7 +5,6 @@
 package emutest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -13,21 +12,17 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/awsemu/conformance"
 )
 
-var skipOnce sync.Once
-
 // Start serves a new emulator on 127.0.0.1 for the duration of t. Unless
 // python3 with botocore is absent (then one line says so), each exchange is
 // checked for model conformance and any violation is reported as a test
 // error when t ends.
 func Start(t testing.TB, opts awsemu.Options) *awsemu.Server {
 	t.Helper()
-	check, err := conformance.New()
-	if err != nil {
-		skipOnce.Do(func() { t.Logf("emutest: model conformance not checked: %v", err) })
-	} else {
+	check := conformance.ForTest(t)
+	if check != nil {
 		observe := opts.Observe
 		opts.Observe = func(x awsemu.Exchange) {
-			check.Observe(x)
+			check.Observe(conformance.Exchange(x))
 			if observe != nil {
 				observe(x)
 			}
@@ -39,17 +34,7 @@ func Start(t testing.TB, opts awsemu.Options) *awsemu.Server {
 	}
 	t.Cleanup(func() {
 		_ = srv.Close()
-		if check == nil {
-			return
-		}
-		t.Logf("emutest: %d responses checked against botocore's models, %d violations", check.Checked(), len(check.Violations()))
-		for i, v := range check.Violations() {
-			if i == 20 {
-				t.Errorf("emutest: ... %d more model violations", len(check.Violations())-i)
-				break
-			}
-			t.Errorf("emutest: response breaks AWS's model: %s", v)
-		}
+		check.Report(t)
 	})
 	return srv
 }
