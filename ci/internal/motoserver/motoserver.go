@@ -6,6 +6,7 @@ package motoserver
 import (
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
 	"testing"
@@ -13,14 +14,24 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/sdktransport"
 )
 
+// RequireEnv, set to 1 (ci/Makefile's rehearse target does), turns a
+// missing moto_server into a failure instead of a skip.
+const RequireEnv = "BITFLOW_REQUIRE_MOTO"
+
 // Start runs moto_server until t ends and returns its URL. Without a
-// moto_server on PATH the test is skipped with one line saying so.
+// moto_server on PATH the test is skipped with one line saying so (fails
+// when RequireEnv is 1).
 func Start(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("%s=1 but moto_server is not on PATH (pip install 'moto[server]')", RequireEnv)
+		}
 		t.Skip("moto_server not on PATH: skipping the run against moto")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -52,6 +63,6 @@ func Start(t testing.TB) string {
 // AWSConfig is a config whose clients talk to the moto_server at url with
 // static test credentials.
 func AWSConfig(url string) aws.Config {
-	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
+	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url), HTTPClient: sdktransport.Client(),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDMOTO", "moto-secret", "")}
 }
