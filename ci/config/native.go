@@ -34,6 +34,8 @@ const (
 	DefaultNativeProdPort    = 443
 	DefaultNativeTestPort    = 8443
 	DefaultNativePoll        = 5 * time.Second
+	DefaultNativeAlternate   = "{targetGroup}-2"
+	DefaultNativeRole        = "bitflow-ecs-infrastructure-role"
 )
 
 // Native configures the native strategies for every service of the
@@ -98,10 +100,13 @@ type NativeGates struct {
 	// HookTimeout is the PAUSE hooks' timeout (whole minutes, 1m..336h);
 	// when it passes with no answer ECS rolls back.
 	HookTimeout Duration `yaml:"hookTimeout"`
-	// TestURL is the base URL of the test listener ({service} replaced); "" skips the HTTP check.
+	// TestURL is the base URL of the test listener; {service} and {host}
+	// (the host of the service's rule) are replaced; "" skips the HTTP check.
 	TestURL string `yaml:"testUrl"`
-	// HealthCheck is the HTTP check against TestURL.
+	// HealthCheck is the HTTP check against TestURL (the backend's path).
 	HealthCheck HealthCheck `yaml:"healthCheck"`
+	// PortalHealthPath replaces HealthCheck.Path for frontend services (default /api/health).
+	PortalHealthPath string `yaml:"portalHealthPath"`
 	// Window bounds the metrics window (default 5m): the time since the previous gate, at most this.
 	Window Duration `yaml:"window"`
 	// Max5xxRate is the highest HTTPCode_Target_5XX_Count / RequestCount, in percent (default 1).
@@ -129,11 +134,11 @@ type NativeService struct {
 	Native          // with the service's overrides applied (Services is nil)
 }
 
-// NativeFor resolves the native configuration of a service under the
-// environment's strategy (ok is false when the service does not deploy
-// natively).
+// NativeFor resolves the native configuration of a service (ok is false
+// when the environment has no native section). Strategy is the
+// environment's, or the service's override.
 func (e *Environment) NativeFor(service string) (NativeService, bool) {
-	if !IsNative(e.Strategy) || e.Native == nil {
+	if e.Native == nil {
 		return NativeService{}, false
 	}
 	ns := NativeService{Service: service, Strategy: e.Strategy, Native: *e.Native}
@@ -152,8 +157,19 @@ func (e *Environment) NativeFor(service string) (NativeService, bool) {
 	if o.Alarms != nil {
 		ns.Alarms.Names = o.Alarms
 	}
+	host := ""
+	for _, s := range e.Services {
+		if s.Name == service {
+			if s.Rule != nil {
+				host = s.Rule.Host
+			}
+			if s.Role == RoleFrontend && ns.Gates.PortalHealthPath != "" {
+				ns.Gates.HealthCheck.Path = ns.Gates.PortalHealthPath
+			}
+		}
+	}
+	ns.Gates.TestURL = strings.NewReplacer("{service}", service, "{host}", host).Replace(ns.Gates.TestURL)
 	r := strings.NewReplacer("{service}", service)
-	ns.Gates.TestURL = r.Replace(ns.Gates.TestURL)
 	for i, n := range ns.Alarms.Names {
 		if i == 0 {
 			ns.Alarms.Names = append([]string(nil), ns.Alarms.Names...)
@@ -172,6 +188,12 @@ func (n Native) PollInterval() time.Duration {
 	return n.Poll.Duration
 }
 
+// AlternateFor is the alternate target group's name (or ARN) for a
+// service whose primary target group is named targetGroup.
+func (n NativeService) AlternateFor(targetGroup string) string {
+	return strings.ReplaceAll(n.AlternateTargetGroup, "{targetGroup}", targetGroup)
+}
+
 // AlarmRollback is whether a firing alarm rolls back (default true).
 func (n Native) AlarmRollback() bool { return n.Alarms.Rollback == nil || *n.Alarms.Rollback }
 
@@ -185,6 +207,15 @@ func (e *Environment) nativeDefaults() {
 	}
 	if n.ProductionListenerPort == 0 {
 		n.ProductionListenerPort = DefaultNativeProdPort
+		if e.LoadBalancer != nil && e.LoadBalancer.ListenerPort != 0 {
+			n.ProductionListenerPort = e.LoadBalancer.ListenerPort
+		}
+	}
+	if n.AlternateTargetGroup == "" {
+		n.AlternateTargetGroup = DefaultNativeAlternate
+	}
+	if n.InfrastructureRole == "" {
+		n.InfrastructureRole = DefaultNativeRole
 	}
 	if n.TestListenerPort == 0 {
 		n.TestListenerPort = DefaultNativeTestPort
@@ -208,6 +239,9 @@ func (e *Environment) nativeDefaults() {
 	hc := &g.HealthCheck
 	if hc.Path == "" {
 		hc.Path = "/health"
+	}
+	if g.PortalHealthPath == "" {
+		g.PortalHealthPath = "/api/health"
 	}
 	if hc.Status == 0 {
 		hc.Status = 200
@@ -233,6 +267,12 @@ func (e *Environment) checkNative(c *checker) {
 	if n.AlternateTargetGroup == "" {
 		c.add("native.alternateTargetGroup", "missing: the second target group ECS scales the new revision up in")
 	}
+	for _, s := range e.Services {
+		ns, _ := e.NativeFor(s.Name)
+		if alt := ns.AlternateFor(s.TargetGroup); s.TargetGroup != "" && len(alt) > 32 {
+			c.add("native.alternateTargetGroup", "%s: alternate target group %q is longer than AWS's 32 characters (override it in native.services)", s.Name, alt)
+		}
+	}
 	if n.InfrastructureRole == "" {
 		c.add("native.infrastructureRole", "missing: the IAM role ECS uses to modify the listener rules")
 	}
@@ -253,7 +293,7 @@ func (e *Environment) checkNative(c *checker) {
 		c.add("native.gates.max5xxRate", "%v must be a percentage (0..100)", n.Gates.Max5xxRate)
 	}
 	if n.Gates.TestURL != "" {
-		checkURL(c, "native.gates.testUrl", strings.NewReplacer("{service}", "x").Replace(n.Gates.TestURL))
+		checkURL(c, "native.gates.testUrl", strings.NewReplacer("{service}", "x", "{host}", "x.example").Replace(n.Gates.TestURL))
 	}
 	for name, o := range n.Services {
 		if o.Strategy != "" && !IsNative(o.Strategy) {

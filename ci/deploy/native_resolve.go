@@ -49,7 +49,7 @@ func resolveNative(ctx context.Context, run *Run, t *Target, cfg config.NativeSe
 	if lbs := tgs.TargetGroups[0].LoadBalancerArns; len(lbs) > 0 {
 		ns.lbArn = lbs[0]
 	}
-	alt := strings.ReplaceAll(cfg.AlternateTargetGroup, "{targetGroup}", primaryName)
+	alt := cfg.AlternateFor(primaryName)
 	if ns.alternate, err = targetGroupArn(ctx, run.nelb, alt); err != nil {
 		return nil, fmt.Errorf("%s: alternate target group: %w", t.Service, err)
 	}

@@ -326,3 +326,46 @@ func TestNativePlanShowsTheDeploymentSettingsDiff(t *testing.T) {
 		t.Errorf("plan text lacks the task-definition or deployment diff:\n%s", text.String())
 	}
 }
+
+// The emulator environment file's native section on the seeded 15-service
+// topology (alternate target groups, test listener, rules forwarding to
+// both): a native canary release of every service goes through, the
+// migration first.
+func TestNativeCanaryOfTheEnvironmentFileOn15Services(t *testing.T) {
+	f := newFixture(t, awsemu.Timing{})
+	opts := f.options()
+	opts.Strategy = config.StrategyNativeCanary
+	m, err := Deploy(context.Background(), opts)
+	if err != nil || m.Outcome != manifest.OutcomeSucceeded {
+		t.Fatalf("deploy: %v (%s)\n%s", err, m.Outcome, f.out.String())
+	}
+	calls := f.mutating()
+	if run, upd := slices.Index(calls, "ecs.RunTask"), slices.Index(calls, "ecs.UpdateService"); run < 0 || upd < run {
+		t.Errorf("migration must run before any service deployment: %v", calls)
+	}
+	if n := f.srv.CountCalls("ecs.UpdateService"); n != 15 {
+		t.Errorf("%d UpdateService, want 15", n)
+	}
+	// Per service: after test traffic, before the canary, before the rest, after production.
+	if n := f.srv.CountCalls("ecs.ContinueServiceDeployment"); n != 15*4 {
+		t.Errorf("%d ContinueServiceDeployment, want 60", n)
+	}
+	shifts := map[string][]int32{}
+	for _, c := range f.srv.TrafficLog() {
+		if c.Action == "ECS:PRODUCTION_TRAFFIC_SHIFT" {
+			for tg, w := range c.Weights {
+				if strings.HasSuffix(tg, "-2") {
+					shifts[tg] = append(shifts[tg], w)
+				}
+			}
+		}
+	}
+	if len(shifts) != 15 || !slices.Equal(shifts["bitflow-student-2"], []int32{10, 100}) {
+		t.Errorf("production shifts to the alternates %v, want 15 × [10 100]", shifts)
+	}
+	for _, c := range m.Services {
+		if len(c.ServiceDeployments) != 1 {
+			t.Errorf("%s: manifest service deployments %+v", c.Service, c.ServiceDeployments)
+		}
+	}
+}

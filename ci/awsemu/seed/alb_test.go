@@ -43,7 +43,7 @@ func TestBlueGreenTopology(t *testing.T) {
 	}
 	c := elb.NewFromConfig(cfg)
 	ls, err := c.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(alb.LoadBalancerArn)})
-	if err != nil || len(ls.Listeners) != 2 {
+	if err != nil || len(ls.Listeners) != 3 { // production, the guide's test listener, the native test listener
 		t.Fatalf("listeners: %v %v", ls, err)
 	}
 	if got := aws.ToString(ls.Listeners[0].DefaultActions[0].TargetGroupArn); got != alb.TargetGroups["blue"] || *ls.Listeners[0].Port != seed.ProductionPort {

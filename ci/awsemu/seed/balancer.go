@@ -16,8 +16,11 @@ import (
 // listener (both reused when they exist, e.g. made by ALBTopology; a new
 // listener answers 404 by default), one target group per service that names
 // one (HTTP to the container port, ip targets) and one listener rule per
-// service forwarding its host or path to the target group. Nothing is
-// created when no service has a target group.
+// service forwarding its host or path to the target group. With a native
+// section, each service also gets its alternate target group, its rule
+// forwards to both (primary 100, alternate 0) and a copy of it sits on the
+// test listener (native.testListenerPort). Nothing is created when no
+// service has a target group.
 func Balancer(ctx context.Context, client *elb.Client, env *config.Environment, opts Options, res *Result) error {
 	var behind []config.Service
 	for _, s := range env.Services {
@@ -45,6 +48,17 @@ func Balancer(ctx context.Context, client *elb.Client, env *config.Environment, 
 			return fmt.Errorf("seed: target group %s: %w", s.TargetGroup, err)
 		}
 		res.TargetGroups[s.TargetGroup] = aws.ToString(tg.TargetGroups[0].TargetGroupArn)
+		if ns, ok := env.NativeFor(s.Name); ok {
+			alt := ns.AlternateFor(s.TargetGroup)
+			atg, err := client.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{
+				Name: aws.String(alt), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(int32(c.Port)), VpcId: aws.String(opts.VpcID),
+				TargetType: elbtypes.TargetTypeEnumIp, HealthCheckPath: aws.String(health), Matcher: &elbtypes.Matcher{HttpCode: aws.String("200")},
+			})
+			if err != nil {
+				return fmt.Errorf("seed: alternate target group %s: %w", alt, err)
+			}
+			res.TargetGroups[alt] = aws.ToString(atg.TargetGroups[0].TargetGroupArn)
+		}
 	}
 	if env.LoadBalancer == nil {
 		return nil
@@ -60,17 +74,35 @@ func Balancer(ctx context.Context, client *elb.Client, env *config.Environment, 
 	if err != nil {
 		return fmt.Errorf("seed: listener %s:%d: %w", env.LoadBalancer.Name, port, err)
 	}
+	testListener := ""
+	if n := env.Native; n != nil && n.TestListenerPort != 0 {
+		if testListener, err = listener(ctx, client, lbArn, int32(n.TestListenerPort), elbtypes.Action{Type: elbtypes.ActionTypeEnumFixedResponse,
+			FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("404"), ContentType: aws.String("text/plain"), MessageBody: aws.String("no portal here")}}); err != nil {
+			return fmt.Errorf("seed: test listener %s:%d: %w", env.LoadBalancer.Name, n.TestListenerPort, err)
+		}
+	}
 	for _, s := range behind {
 		if s.Rule == nil {
 			continue
 		}
-		_, err := client.CreateRule(ctx, &elb.CreateRuleInput{
-			ListenerArn: aws.String(res.ListenerArn), Priority: aws.Int32(int32(s.Rule.Priority)),
-			Conditions: RuleConditions(*s.Rule),
-			Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(res.TargetGroups[s.TargetGroup])}},
-		})
-		if err != nil {
-			return fmt.Errorf("seed: listener rule of %s (priority %d): %w", s.Name, s.Rule.Priority, err)
+		action := elbtypes.Action{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(res.TargetGroups[s.TargetGroup])}
+		listeners := []string{res.ListenerArn}
+		if ns, ok := env.NativeFor(s.Name); ok { // native: both target groups in the rule, ECS moves the weights
+			action = elbtypes.Action{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: []elbtypes.TargetGroupTuple{
+				{TargetGroupArn: aws.String(res.TargetGroups[s.TargetGroup]), Weight: aws.Int32(100)},
+				{TargetGroupArn: aws.String(res.TargetGroups[ns.AlternateFor(s.TargetGroup)]), Weight: aws.Int32(0)}}}}
+			if testListener != "" {
+				listeners = append(listeners, testListener)
+			}
+		}
+		for _, l := range listeners {
+			_, err := client.CreateRule(ctx, &elb.CreateRuleInput{
+				ListenerArn: aws.String(l), Priority: aws.Int32(int32(s.Rule.Priority)),
+				Conditions: RuleConditions(*s.Rule), Actions: []elbtypes.Action{action},
+			})
+			if err != nil {
+				return fmt.Errorf("seed: listener rule of %s (priority %d): %w", s.Name, s.Rule.Priority, err)
+			}
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,8 +28,15 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Repositories) != 15 || len(res.ImageDigests) != 15 || len(res.TaskDefinitions) != 16 || len(res.Services) != 15 || len(res.TargetGroups) != 15 {
+	if len(res.Repositories) != 15 || len(res.ImageDigests) != 15 || len(res.TaskDefinitions) != 16 || len(res.Services) != 15 || len(res.TargetGroups) != 30 {
 		t.Fatalf("created %d repos, %d digests, %d task defs, %d services, %d target groups", len(res.Repositories), len(res.ImageDigests), len(res.TaskDefinitions), len(res.Services), len(res.TargetGroups))
+	}
+	// The environment's native section: every service has its alternate
+	// target group ("{targetGroup}-2") for ECS-run deployments.
+	for _, tg := range []string{"bitflow-backend-2", "bitflow-student-2", "bitflow-non-teaching-manager-2"} {
+		if res.TargetGroups[tg] == "" {
+			t.Errorf("no alternate target group %s", tg)
+		}
 	}
 	if res.Registry != "123456789012.dkr.ecr.us-east-1.amazonaws.com" {
 		t.Fatalf("registry %q", res.Registry)
@@ -68,7 +76,8 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	if aws.ToString(cds[0].Image) != res.Registry+"/bitflow-super-non-teaching-manager:3f9c2ab" {
 		t.Fatalf("portal image %s", aws.ToString(cds[0].Image))
 	}
-	// One listener rule per service, each forwarding its path to the service's target group.
+	// One listener rule per service, each forwarding its path to the service's
+	// target group (weight 100) and, for native deployments, its alternate (0).
 	elbc := elb.NewFromConfig(cfg)
 	rules, err := elbc.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: aws.String(res.ListenerArn)})
 	if err != nil {
@@ -76,8 +85,16 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	}
 	forwards := map[string]string{}
 	for _, r := range rules.Rules {
-		if len(r.Conditions) == 1 && len(r.Actions) == 1 {
-			forwards[r.Conditions[0].PathPatternConfig.Values[0]] = aws.ToString(r.Actions[0].TargetGroupArn)
+		if len(r.Conditions) == 1 && len(r.Actions) == 1 && r.Actions[0].ForwardConfig != nil {
+			tgs := r.Actions[0].ForwardConfig.TargetGroups
+			if len(tgs) != 2 || aws.ToInt32(tgs[0].Weight) != 100 || aws.ToInt32(tgs[1].Weight) != 0 {
+				t.Errorf("rule %s: forwards %+v, want the target group at 100 and its alternate at 0", aws.ToString(r.RuleArn), tgs)
+				continue
+			}
+			if !strings.HasSuffix(aws.ToString(tgs[1].TargetGroupArn), "/"+tgNameOf(aws.ToString(tgs[0].TargetGroupArn))+"-2/"+tgIDOf(aws.ToString(tgs[1].TargetGroupArn))) {
+				t.Errorf("rule %s: alternate %s is not %s-2", aws.ToString(r.RuleArn), aws.ToString(tgs[1].TargetGroupArn), tgNameOf(aws.ToString(tgs[0].TargetGroupArn)))
+			}
+			forwards[r.Conditions[0].PathPatternConfig.Values[0]] = aws.ToString(tgs[0].TargetGroupArn)
 		}
 	}
 	if len(forwards) != 15 || forwards["/student/*"] != res.TargetGroups["bitflow-student"] || forwards["/api/*"] != res.TargetGroups["bitflow-backend"] {
@@ -126,4 +143,12 @@ func TestBitflowSeedsTheDefaultTopology(t *testing.T) {
 	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "bad tag!"}); err == nil {
 		t.Fatal("bad image tag accepted")
 	}
+}
+
+// tgNameOf and tgIDOf split a target group ARN's "targetgroup/<name>/<id>".
+func tgNameOf(arn string) string {
+	return strings.Split(arn[strings.Index(arn, "targetgroup/"):], "/")[1]
+}
+func tgIDOf(arn string) string {
+	return strings.Split(arn[strings.Index(arn, "targetgroup/"):], "/")[2]
 }
