@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestShippedEnvironmentsNameTheirState(t *testing.T) {
@@ -28,5 +29,23 @@ func TestStateIsValidated(t *testing.T) {
 	env.State = &State{Bucket: "bitflow-state", Prefix: "teams/staging"}
 	if err := env.Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWorstCaseAddsEveryWait(t *testing.T) {
+	env := loadRepoEnv(t, "production")
+	env.Strategy = StrategyRolling
+	rolling := env.WorstCase(0)
+	if want := env.Timeouts.Migration.Duration + env.Timeouts.Deploy.Duration + 60*time.Second; rolling != want {
+		t.Errorf("rolling worst case %s, want %s", rolling, want)
+	}
+	env.Strategy = StrategyBlueGreen
+	bg := env.BlueGreen
+	want := env.Timeouts.Migration.Duration + 2*env.Timeouts.Deploy.Duration + time.Duration(bg.HealthCheck.Retries)*bg.HealthCheck.Interval.Duration + bg.Bake.Duration
+	if got := env.WorstCase(0); got != want {
+		t.Errorf("bluegreen worst case %s, want %s", got, want)
+	}
+	if got := env.WorstCase(10 * time.Minute); got != want+10*time.Minute {
+		t.Errorf("lock wait not added: %s", got)
 	}
 }

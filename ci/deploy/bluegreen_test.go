@@ -22,7 +22,7 @@ func TestBlueGreenCleanDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, b.out)
 	}
-	want := "validate:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded " +
+	want := "validate:succeeded credentials:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded " +
 		"deploy-idle:succeeded wait-idle:succeeded health-gate:succeeded switch:succeeded bake:succeeded " +
 		"deploy-others:succeeded wait-others:succeeded scale-down-old:succeeded"
 	if got := stageNames(m); got != want {

@@ -28,7 +28,7 @@ func TestCanaryThreeSteps(t *testing.T) {
 	if n := b.srv.CountCalls("elbv2.ModifyListener"); n != 2+1+3 {
 		t.Errorf("ModifyListener calls %d, want 6 (2 throttled, the test listener, 3 steps)", n)
 	}
-	want := "validate:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded " +
+	want := "validate:succeeded credentials:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded " +
 		"deploy-idle:succeeded wait-idle:succeeded health-gate:succeeded shift-10:succeeded bake-10:succeeded " +
 		"shift-50:succeeded bake-50:succeeded shift-100:succeeded bake-100:succeeded deploy-others:succeeded wait-others:succeeded scale-down-old:succeeded"
 	if got := stageNames(m); got != want {

@@ -110,6 +110,9 @@ func (r *Run) execute(ctx context.Context, opts Options) error {
 		return err
 	}
 	if !r.DryRun {
+		if err := r.checkCredentials(ctx); err != nil {
+			return err
+		}
 		var err error
 		if ctx, err = r.openState(ctx, "deploy"); err != nil {
 			return err

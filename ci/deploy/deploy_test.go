@@ -33,7 +33,7 @@ func TestDeployRollingSucceeds(t *testing.T) {
 	if m.Outcome != manifest.OutcomeSucceeded {
 		t.Fatalf("outcome %s", m.Outcome)
 	}
-	want := "validate:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded deploy:succeeded wait:succeeded health:skipped"
+	want := "validate:succeeded credentials:succeeded lock:succeeded check-images:succeeded prepare:succeeded render-task-definitions:succeeded migrate:succeeded deploy:succeeded wait:succeeded health:skipped"
 	if got := stageNames(m); got != want {
 		t.Errorf("stages:\n got  %s\n want %s", got, want)
 	}
@@ -142,7 +142,7 @@ func TestDeployCircuitBreakerRollbackIsAFailure(t *testing.T) {
 	f := newFixture(t, awsemu.Timing{})
 	f.srv.CircuitBreakerRollback("bitflow-backend")
 	m, err := Deploy(context.Background(), f.options())
-	if err == nil || m.Outcome != manifest.OutcomeFailed || m.FailedStage != StageWait {
+	if err == nil || m.Outcome != manifest.OutcomeRolledBack || m.FailedStage != StageWait {
 		t.Fatalf("err %v outcome %s\n%s", err, m.Outcome, f.out)
 	}
 	if !strings.Contains(err.Error(), "bitflow-backend: deployment circuit breaker") || !strings.Contains(err.Error(), "rolled back") {

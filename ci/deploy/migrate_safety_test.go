@@ -69,7 +69,7 @@ func TestMigrationIsStoppedOnTimeoutAndOnCancel(t *testing.T) {
 		opts.OnStage = func(st manifest.Stage) {
 			if st.Name == StageMigrate && st.Status == manifest.StageRunning {
 				go func() {
-					for f.srv.CountCalls("ecs.RunTask") == 0 {
+					for f.srv.CountCalls("ecs.DescribeTasks") == 0 { // the task runs and is being watched
 						time.Sleep(5 * time.Millisecond)
 					}
 					cancel()

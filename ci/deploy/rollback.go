@@ -94,6 +94,9 @@ func (r *Run) rollback(ctx context.Context, opts RollbackOptions) error {
 	}); err != nil {
 		return err
 	}
+	if err := r.checkCredentials(ctx); err != nil {
+		return err
+	}
 	ctx, err := r.openState(ctx, "rollback")
 	if err != nil {
 		return err

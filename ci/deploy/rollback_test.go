@@ -50,7 +50,7 @@ func TestRollbackAfterACrashDuringTheBake(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rollback: %v\n%s", err, b.out)
 	}
-	want := "read-manifest:succeeded lock:succeeded choose-release:succeeded check-live:succeeded restore-old-colour:succeeded switch-back:succeeded restore-new-colour:succeeded restore-services:succeeded"
+	want := "read-manifest:succeeded credentials:succeeded lock:succeeded choose-release:succeeded check-live:succeeded restore-old-colour:succeeded switch-back:succeeded restore-new-colour:succeeded restore-services:succeeded"
 	if got := stageNames(m); got != want {
 		t.Errorf("rollback stages:\n got  %s\n want %s", got, want)
 	}
@@ -135,7 +135,7 @@ func TestRollbackOfARollingDeployRestoresRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rollback: %v\n%s", err, f.out)
 	}
-	if got := stageNames(rb); got != "read-manifest:succeeded lock:succeeded choose-release:succeeded check-live:succeeded restore-services:succeeded wait-services:succeeded" {
+	if got := stageNames(rb); got != "read-manifest:succeeded credentials:succeeded lock:succeeded choose-release:succeeded check-live:succeeded restore-services:succeeded wait-services:succeeded" {
 		t.Errorf("stages %s", got)
 	}
 	for svc, td := range before {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // Rolling updates every target service at once and waits until all are
@@ -37,14 +38,16 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		names = append(names, t.Service)
 	}
 	since := run.now()
+	var moved []string
 	if err := run.Stage(ctx, StageDeploy, func(ctx context.Context) error {
 		done, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, updates)
+		moved = done
 		for _, s := range done {
 			run.Printf("    %s: deployment of %s started", s, shortARN(expect[s]))
 		}
 		return err
 	}); err != nil {
-		return err
+		return run.revertRolling(ctx, moved, err)
 	}
 	if err := run.Stage(ctx, StageWait, func(ctx context.Context) error {
 		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock,
@@ -54,7 +57,7 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		})
 		return err
 	}); err != nil {
-		return err
+		return run.revertRolling(ctx, moved, err)
 	}
 	if len(run.Env.Health.URLs) == 0 {
 		run.Skip(StageHealth, "no health.urls in "+run.Env.File)
@@ -63,6 +66,48 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 	return run.Stage(ctx, StageHealth, func(ctx context.Context) error {
 		return run.checkURLs(ctx, run.Env.Health.URLs, 5, 2*time.Second)
 	})
+}
+
+// StageRevert moves the services a failed rolling release already moved
+// back to their previous task definitions.
+const StageRevert = "revert"
+
+// revertRolling leaves no half-done rolling release: when a service failed,
+// every service this release moved goes back to the task definition it ran
+// before, and the run waits until they are stable. The error says what was
+// reverted (ErrRolledBack: outcome rolled_back), or why reverting failed.
+// A cancelled run (SIGINT) is not reverted: rollback --env undoes it.
+func (r *Run) revertRolling(ctx context.Context, moved []string, cause error) error {
+	if ctx.Err() != nil || len(moved) == 0 {
+		return cause
+	}
+	var updates []ecs.ServiceUpdate
+	expect := map[string]string{}
+	for _, s := range moved {
+		if c := changeOf(r.Manifest, s); c != nil && c.TaskDefinitionBefore != "" {
+			updates = append(updates, ecs.ServiceUpdate{Service: s, TaskDefinition: c.TaskDefinitionBefore})
+			expect[s] = c.TaskDefinitionBefore
+		}
+	}
+	r.Printf("    %v; moving the %d service(s) this release moved back", cause, len(updates))
+	since := r.now()
+	err := r.Stage(ctx, StageRevert, func(ctx context.Context) error {
+		if _, err := ecs.UpdateServices(ctx, r.ecs, r.Env.Cluster, updates); err != nil {
+			return err
+		}
+		var names []string
+		for _, u := range updates {
+			names = append(names, u.Service)
+			r.serviceChange(u.Service, func(sc *manifest.ServiceChange) { sc.TaskDefinitionAfter = u.TaskDefinition })
+		}
+		_, err := ecs.WaitStable(ctx, r.ecs, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: names, Expect: expect,
+			Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration, Out: r.Out, Since: since})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%w; reverting the moved services failed too: %v (rollback --env %s retries it)", cause, err, r.Env.Name)
+	}
+	return fmt.Errorf("%w: %v; the %d service(s) it moved run their previous task definitions again", ErrRolledBack, cause, len(updates))
 }
 
 // checkURLs GETs every URL until it answers 2xx, up to tries times spaced by

@@ -130,3 +130,33 @@ func lockCause(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// StageCredentials checks that the AWS credentials outlive the run's worst case.
+const StageCredentials = "credentials"
+
+// checkCredentials refuses a run whose credentials expire before its worst
+// case (config.WorstCase: every timeout used up, plus the lock wait), naming
+// both numbers, so that a deploy never loses its credentials half-way.
+func (r *Run) checkCredentials(ctx context.Context) error {
+	return r.Stage(ctx, StageCredentials, func(ctx context.Context) error {
+		if r.cfg.Credentials == nil {
+			return nil
+		}
+		creds, err := r.cfg.Credentials.Retrieve(ctx)
+		if err != nil {
+			return fmt.Errorf("AWS credentials: %w", err)
+		}
+		worst := r.Env.WorstCase(r.state.LockWait)
+		if !creds.CanExpire {
+			r.Printf("    credentials do not expire; worst case of this run %s", worst)
+			return nil
+		}
+		left := creds.Expires.Sub(r.now())
+		if left < worst {
+			return fmt.Errorf("the AWS credentials expire in %s (at %s), but this %s run of %s can take %s when every timeout is used (%s); request a longer session (role-duration-seconds >= %d) or shorten the timeouts",
+				left.Round(time.Second), creds.Expires.UTC().Format(time.RFC3339), r.Env.Strategy, r.Env.Name, worst, r.Env.File, int(worst.Seconds()))
+		}
+		r.Printf("    credentials expire in %s; worst case of this run %s", left.Round(time.Second), worst)
+		return nil
+	})
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
 	"github.com/bitflow-lms/pipeline/ci/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/ci/awsx"
+	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/ledger"
 	"github.com/bitflow-lms/pipeline/ci/lock"
@@ -281,5 +282,26 @@ func TestEnvironmentWithoutStateSaysSo(t *testing.T) {
 	}
 	if n := len(f.stateCalls()); n != 0 {
 		t.Errorf("%d S3 calls without a state location", n)
+	}
+}
+
+func TestCredentialsThatExpireBeforeTheWorstCaseAreRefused(t *testing.T) {
+	f := newFixture(t, awsemu.Timing{})
+	opts := f.options()
+	expires := f.clock.Now().Add(time.Hour)
+	opts.AWS.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "x", SessionToken: "y", CanExpire: true, Expires: expires}, nil
+	})
+	f.env.Timeouts.Deploy = config.D(70 * time.Minute) // migration 20s + rollout 70m + health 1m: over the hour
+	m, err := Deploy(context.Background(), opts)
+	if err == nil || m.FailedStage != StageCredentials || !strings.Contains(err.Error(), "expire in 1h0m0s") || !strings.Contains(err.Error(), "can take 1h11m20s") {
+		t.Fatalf("deploy with short credentials: %v (failed stage %s)", err, m.FailedStage)
+	}
+	if n := len(f.srv.Calls()); n != 0 {
+		t.Errorf("%d AWS calls before the refusal, want 0", n)
+	}
+	f.env.Timeouts.Deploy = config.D(20 * time.Second)
+	if _, err := Deploy(context.Background(), opts); err != nil {
+		t.Fatalf("deploy with long enough credentials: %v", err)
 	}
 }
