@@ -166,11 +166,11 @@ func emulatorSession(t *testing.T, dir, seedTag string, lines ...string) (stdout
 	cli := daggerCLI(t)
 	root := repoRoot(t)
 	emu := filepath.Join(dir, "bitflow-deploy")
-	build := exec.Command("go", "build", "-o", emu, "./ci/cmd/bitflow-deploy")
-	build.Dir = root
+	build := exec.Command("go", "build", "-o", emu, "./cmd/bitflow-deploy")
+	build.Dir = filepath.Join(root, "ci")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./ci/cmd/bitflow-deploy: %v\n%s", err, out)
+		t.Fatalf("go build ./cmd/bitflow-deploy: %v\n%s", err, out)
 	}
 	t.Setenv("BITFLOW_E2E_AK", e2eAK)
 	t.Setenv("BITFLOW_E2E_SK", e2eSK)

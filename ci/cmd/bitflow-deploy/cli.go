@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -60,7 +61,7 @@ func (c *common) load() (*config.Environment, error) {
 	case path == "" && c.env == "":
 		return nil, errors.New("name the environment: --env production (or --config path/to/env.yaml)")
 	case path == "":
-		path = filepath.Join("ci", "environments", c.env+".yaml")
+		path = environmentFile(c.env)
 	}
 	env, err := config.Load(path)
 	if err != nil {
@@ -70,6 +71,28 @@ func (c *common) load() (*config.Environment, error) {
 		return nil, fmt.Errorf("%s: name is %q but --env says %q", path, env.Name, c.env)
 	}
 	return env, nil
+}
+
+// environmentFile is ci/environments/NAME.yaml of the repository the
+// working directory is in (found by walking up, so the CLI works from the
+// root and from ci/ alike), relative to the working directory.
+func environmentFile(name string) string {
+	rel := filepath.Join("ci", "environments", name+".yaml")
+	wd, err := os.Getwd()
+	if err != nil {
+		return rel
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if fi, err := os.Stat(filepath.Join(dir, "ci", "environments")); err == nil && fi.IsDir() {
+			if r, err := filepath.Rel(wd, filepath.Join(dir, rel)); err == nil {
+				return r
+			}
+			return filepath.Join(dir, rel)
+		}
+		if filepath.Dir(dir) == dir {
+			return rel
+		}
+	}
 }
 
 // awsOptions are the AWS options for env (web identity from

@@ -1,4 +1,4 @@
-module github.com/bitflow-lms/pipeline
+module github.com/bitflow-lms/pipeline/ci
 
 go 1.26
 
