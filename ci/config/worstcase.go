@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // WorstCase is the longest a deploy of this environment can run when every
 // wait uses its whole timeout: the migration, then per strategy the
@@ -29,9 +32,19 @@ func (e *Environment) WorstCase(lockWait time.Duration) time.Duration {
 		} else {
 			d += bg.Bake.Duration
 		}
-	default: // native strategies: ECS bakes after the rollout
-		if e.Native != nil {
-			d += e.Native.Bake.Duration
+	default: // native strategies: ECS shifts traffic in steps, then bakes
+		n := e.Native
+		if n == nil {
+			return d
+		}
+		d += n.Bake.Duration
+		switch e.Strategy {
+		case StrategyNativeLinear:
+			if n.Linear.StepPercent > 0 {
+				d += time.Duration(math.Ceil(100/n.Linear.StepPercent)) * n.Linear.StepBake.Duration
+			}
+		case StrategyNativeCanary:
+			d += n.Canary.Bake.Duration
 		}
 	}
 	return d

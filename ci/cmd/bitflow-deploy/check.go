@@ -30,6 +30,7 @@ func (c *common) check(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	fmt.Fprint(c.out, env.Describe())
+	fmt.Fprintf(c.out, "  worst case of a deploy (every timeout used; credentials must outlive it): %s\n", env.WorstCase(0))
 	if *offline {
 		fmt.Fprintln(c.out, "resources the environment needs (not checked: --offline):")
 		for _, r := range inventory.Resources(env) {
