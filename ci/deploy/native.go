@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -84,11 +85,20 @@ func (s *Native) Prepare(ctx context.Context, run *Run) error {
 		if t.DeploymentDiff, err = ecs.DeploymentDiff(t.Service, before, ns.settings); err != nil {
 			return err
 		}
-		run.Printf("    %s: %s, new revision into %s, production rule %s, test rule %s", t.Service, cfg.Strategy,
-			shortARN(ns.greenTG), shortARN(ns.prodRule), orNone(shortARN(ns.testRule)))
+		run.Printf("    %s: %s, new revision into target group %s, production rule %s, test rule %s", t.Service, cfg.Strategy,
+			tgName(ns.greenTG), shortARN(ns.prodRule), orNone(shortARN(ns.testRule)))
 		s.services = append(s.services, ns)
 	}
 	return nil
+}
+
+// tgName is the name in a target group ARN ("targetgroup/<name>/<id>").
+func tgName(arn string) string {
+	if _, after, ok := strings.Cut(arn, ":targetgroup/"); ok {
+		name, _, _ := strings.Cut(after, "/")
+		return name
+	}
+	return arn
 }
 
 func orNone(s string) string {

@@ -369,3 +369,33 @@ func TestNativeCanaryOfTheEnvironmentFileOn15Services(t *testing.T) {
 		}
 	}
 }
+
+func TestNativeRollbackOfAFinishedReleaseGoesThroughTheSameStrategy(t *testing.T) {
+	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
+	if _, err := runNative(t, n, context.Background()); err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	before := n.top.TaskDefinitions["bitflow-backend"]
+	n.srv.ResetCalls()
+	m, err := Rollback(context.Background(), RollbackOptions{Env: n.env, ManifestPath: n.options().ManifestPath, Out: n.out, AWS: n.cfg, Clock: n.clk})
+	if err != nil {
+		t.Fatalf("rollback: %v\n%s", err, n.out.String())
+	}
+	if td := n.taskDef(t, "bitflow-backend"); td != before {
+		t.Errorf("after rollback the service runs %s, want %s", td, before)
+	}
+	ds := n.deployments(t, "bitflow-backend")
+	if len(ds) != 2 || ds[0].Status != ecstypes.ServiceDeploymentStatusSuccessful || ds[0].DeploymentConfiguration.Strategy != ecstypes.DeploymentStrategyCanary {
+		t.Fatalf("service deployments after rollback: %+v", ds)
+	}
+	// The canary again, now towards the primary target group that the old revision returns to.
+	if w := n.prodWeights("bitflow-backend"); !slices.Equal(w, []int32{10, 100, 90, 0}) {
+		t.Errorf("production weights of the alternate %v, want [10 100] then back [90 0]", w)
+	}
+	if n.count("ecs.StopServiceDeployment") != 0 || n.count("ecs.ContinueServiceDeployment") != 4 {
+		t.Errorf("rollback: %d stops, %d continues (want 0, 4)", n.count("ecs.StopServiceDeployment"), n.count("ecs.ContinueServiceDeployment"))
+	}
+	if c := serviceChangeOf(m, "bitflow-backend"); c == nil || len(c.ServiceDeployments) != 1 || !c.ServiceDeployments[0].Rollback {
+		t.Errorf("rollback manifest: %+v", c)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
@@ -21,6 +22,9 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 	if len(names) == 0 {
 		r.Skip(StageRestoreServices, "no other service was changed by "+orig.ID)
 		return nil
+	}
+	if config.IsNative(orig.Strategy) && r.Env.Native != nil {
+		return r.restoreNative(ctx, orig, names)
 	}
 	var updates []ecs.ServiceUpdate
 	expect := map[string]string{}
