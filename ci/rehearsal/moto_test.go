@@ -93,12 +93,13 @@ func TestRehearsalAgainstMoto(t *testing.T) {
 	// moto 5.2.1 applies UpdateService to the service but keeps its one
 	// deployment (PRIMARY) on the task definition it was created with, where
 	// AWS starts a new PRIMARY deployment of the new revision: the deploy
-	// brain, unchanged, reads that as ECS having rolled back, and fails the
-	// wait stage for all 15 services after every earlier stage succeeded.
-	if err == nil || m.Outcome != manifest.OutcomeFailed || m.FailedStage != deploy.StageWait {
+	// brain, unchanged, reads that as ECS having rolled back, fails the wait
+	// stage for all 15 services after every earlier stage succeeded, and
+	// reverts them (which moto's unchanged deployment makes stable at once).
+	if err == nil || m.Outcome != manifest.OutcomeRolledBack || m.FailedStage != deploy.StageWait {
 		t.Fatalf("rolling deploy on moto: %v (outcome %s, failed stage %s); if moto now rolls out UpdateService, expect success here and update ci/docs/emulator.md", err, m.Outcome, m.FailedStage)
 	}
-	for _, st := range []string{deploy.StageValidate, deploy.StageCheckImages, deploy.StagePrepare, deploy.StageRender, deploy.StageDeploy} {
+	for _, st := range []string{deploy.StageValidate, deploy.StageCheckImages, deploy.StagePrepare, deploy.StageRender, deploy.StageDeploy, deploy.StageRevert} {
 		if got := m.Stage(st); got == nil || got.Status != manifest.StageSucceeded {
 			t.Errorf("stage %s: %+v", st, got)
 		}
@@ -107,8 +108,8 @@ func TestRehearsalAgainstMoto(t *testing.T) {
 		t.Errorf("%d services in the manifest; error: %v", len(m.Services), err)
 	}
 
-	// The rollback restores the revisions the manifest recorded and waits:
-	// moto's PRIMARY deployment names them, so every service is stable again.
+	// The rollback from the manifest (run by hand after a failed release)
+	// finds every service at its recorded revision and confirms it stable.
 	rb, err := deploy.Rollback(ctx, deploy.RollbackOptions{Env: env, ManifestPath: mpath, AWS: cfg, Out: &out, OutputPath: filepath.Join(t.TempDir(), "rollback.json")})
 	if err != nil || rb.Outcome != manifest.OutcomeSucceeded {
 		t.Fatalf("rollback on moto: %v (outcome %s)", err, rb.Outcome)
@@ -122,5 +123,5 @@ func TestRehearsalAgainstMoto(t *testing.T) {
 			t.Errorf("%s runs %s after the rollback, want %s:1", name, aws.ToString(s.TaskDefinition), name)
 		}
 	}
-	t.Logf("moto rehearsal: check (102 ok), plan of 15 services, rolling deploy up to moto's missing rollout, rollback of 15 services: as expected")
+	t.Logf("moto rehearsal: check (102 ok), plan of 15 services, rolling deploy up to moto's missing rollout and its automatic revert, rollback of 15 services: as expected")
 }
