@@ -350,3 +350,46 @@ func isCode(err error, code string) bool {
 }
 
 func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
+
+func TestNativeNewerDeploymentStopsTheRunningOneAndListFilters(t *testing.T) {
+	f := newNativeFixture(t)
+	dc := &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyBlueGreen, BakeTimeInMinutes: aws.Int32(1),
+		LifecycleHooks: []types.DeploymentLifecycleHook{pauseHook(30, types.DeploymentLifecycleHookStagePostScaleUp)}}
+	first := f.start(t, dc)
+	f.runUntilPause(t, first, 5*time.Minute)
+	f.update(t, &ecs.UpdateServiceInput{TaskDefinition: aws.String(f.td1), ForceNewDeployment: true})
+	if sd := f.sd(t, first); sd.Status != types.ServiceDeploymentStatusStopped || sd.StoppedAt == nil {
+		t.Errorf("superseded deployment: %s (stoppedAt %v), want STOPPED", sd.Status, sd.StoppedAt)
+	}
+	ctx := context.Background()
+	list := func(in *ecs.ListServiceDeploymentsInput) ([]types.ServiceDeploymentBrief, error) {
+		in.Cluster, in.Service = aws.String(seed.Cluster), aws.String(seed.BlueService)
+		out, err := f.ecs.ListServiceDeployments(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return out.ServiceDeployments, nil
+	}
+	all, err := list(&ecs.ListServiceDeploymentsInput{})
+	if err != nil || len(all) != 2 || *all[1].ServiceDeploymentArn != first {
+		t.Fatalf("list: %v %+v (want newest first)", err, all)
+	}
+	stopped, _ := list(&ecs.ListServiceDeploymentsInput{Status: []types.ServiceDeploymentStatus{types.ServiceDeploymentStatusStopped}})
+	if len(stopped) != 1 || *stopped[0].ServiceDeploymentArn != first {
+		t.Errorf("status filter STOPPED: %+v", stopped)
+	}
+	page, _ := list(&ecs.ListServiceDeploymentsInput{MaxResults: aws.Int32(1)})
+	if len(page) != 1 {
+		t.Errorf("maxResults 1: %d", len(page))
+	}
+	if _, err := list(&ecs.ListServiceDeploymentsInput{MaxResults: aws.Int32(101)}); !isCode(err, "InvalidParameterException") {
+		t.Errorf("maxResults 101: %v", err)
+	}
+	if _, err := f.ecs.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(seed.Cluster), Service: aws.String("nope")}); !isCode(err, "ServiceNotFoundException") {
+		t.Errorf("unknown service: %v", err)
+	}
+	out, err := f.ecs.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{first + "x"}})
+	if err != nil || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "MISSING" {
+		t.Errorf("unknown deployment: %v %+v", err, out)
+	}
+}
