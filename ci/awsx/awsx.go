@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -27,6 +28,7 @@ import (
 const (
 	DefaultMaxAttempts = 10
 	DefaultMaxBackoff  = 20 * time.Second
+	DefaultCallTimeout = 30 * time.Second
 )
 
 // Options select how to reach AWS. Zero values use the SDK's default chain.
@@ -50,6 +52,11 @@ type Options struct {
 	// MaxAttempts and MaxBackoff tune the standard retryer (defaults above).
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// CallTimeout bounds each HTTP attempt of every AWS call (default
+	// DefaultCallTimeout): an endpoint that never answers fails the attempt,
+	// and the retryer decides, instead of the call hanging until the run's
+	// context ends.
+	CallTimeout time.Duration
 }
 
 // WebIdentity names a role to assume with a web identity token file.
@@ -91,7 +98,7 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("aws config: %w", err)
 	}
-	cfg.HTTPClient = sdktransport.Wrap(cfg.HTTPClient)
+	cfg.HTTPClient = sdktransport.Wrap(WithCallTimeout(cfg.HTTPClient, opts.CallTimeout))
 	if opts.Endpoint != "" {
 		cfg.BaseEndpoint = aws.String(opts.Endpoint)
 	}
@@ -143,4 +150,20 @@ func NewRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
 func WithRetryer(cfg aws.Config, maxAttempts int, maxBackoff time.Duration) aws.Config {
 	cfg.Retryer = func() aws.Retryer { return NewRetryer(maxAttempts, maxBackoff) }
 	return cfg
+}
+
+// WithCallTimeout bounds each attempt of the SDK's HTTP client (the default
+// *awshttp.BuildableClient; other clients are returned as they are) to d
+// (<= 0: DefaultCallTimeout).
+func WithCallTimeout(c aws.HTTPClient, d time.Duration) aws.HTTPClient {
+	if d <= 0 {
+		d = DefaultCallTimeout
+	}
+	if c == nil {
+		c = awshttp.NewBuildableClient()
+	}
+	if bc, ok := c.(*awshttp.BuildableClient); ok {
+		return bc.WithTimeout(d)
+	}
+	return c
 }
