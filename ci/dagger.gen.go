@@ -155,6 +155,34 @@ func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 	return nil
 }
 
+func (r CiResult) MarshalJSON() ([]byte, error) {
+	var concrete struct {
+		Report       string
+		Lock         *dagger.File
+		LockResolved bool
+	}
+	concrete.Report = r.Report
+	concrete.Lock = r.Lock
+	concrete.LockResolved = r.LockResolved
+	return json.Marshal(&concrete)
+}
+
+func (r *CiResult) UnmarshalJSON(bs []byte) error {
+	var concrete struct {
+		Report       string
+		Lock         *dagger.File
+		LockResolved bool
+	}
+	err := json.Unmarshal(bs, &concrete)
+	if err != nil {
+		return err
+	}
+	r.Report = concrete.Report
+	r.Lock = concrete.Lock
+	r.LockResolved = concrete.LockResolved
+	return nil
+}
+
 func (r Environment) MarshalJSON() ([]byte, error) {
 	var concrete struct {
 		Name     string
