@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/ecr"
+	"github.com/bitflow-lms/pipeline/ci/inventory"
 )
 
 // Environment is one deploy target (ci/environments/NAME.yaml) with the
@@ -38,19 +40,42 @@ func (m *Bitflow) Environment(ctx context.Context,
 	return &Environment{Name: name, Pipeline: m}, nil
 }
 
-// Check validates the environment file and describes it; no AWS call.
+// Check validates the environment file, then checks every AWS resource it needs.
 //
-// Prints the region, account, cluster, strategy, each service with its
-// containers, the migration task and the timeouts, as the deploy brain reads
-// them (defaults applied). Fails listing every problem of an invalid file.
+// Prints the environment as the deploy brain reads it (defaults applied),
+// then one line per AWS resource it needs (ECR repositories, cluster, the 15
+// services and their task-definition families, migration family, target
+// groups, load balancer, listener and rules, log groups, task roles, state
+// bucket): ok, MISSING or WRONG with the reason, from read-only calls. Fails
+// when one is missing or misconfigured, or when the account is still the
+// committed placeholder (against AWS). Without with-aws it only lists them.
+// Same logic as bitflow-deploy check (ci/inventory).
 //
-// Example: dagger call environment --name production check
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production check
+// +cache="never"
 func (e *Environment) Check(ctx context.Context) (string, error) {
-	env, err := e.Pipeline.loadEnvironment(ctx, e.Name)
+	a := e.Pipeline.aws()
+	if mode, err := a.mode(); err == nil && mode == awsx.ModeDefault && a.Endpoint == nil {
+		env, err := e.Pipeline.loadEnvironment(ctx, e.Name)
+		if err != nil {
+			return "", err
+		}
+		return env.Describe() + inventory.List(env), nil
+	}
+	t, err := e.Pipeline.setup(ctx, e.Name, a, nil, nil)
+	defer t.Close()
 	if err != nil {
 		return "", err
 	}
-	return env.Describe(), nil
+	report, err := inventory.Check(ctx, t.AWS, t.Env)
+	if err != nil {
+		return "", err
+	}
+	text := t.Env.Describe() + report.Text()
+	if err := report.Err(a.Endpoint == nil); err != nil {
+		return "", fmt.Errorf("%s%w", text, err)
+	}
+	return text, nil
 }
 
 // Releases lists the releases in the environment's registry, newest first.

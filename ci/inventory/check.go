@@ -173,3 +173,17 @@ func apiCode(err error) string {
 	}
 	return ""
 }
+
+// Err is nil when the environment is ready: nothing missing or
+// misconfigured, and, against AWS itself (realAWS: no endpoint override),
+// no placeholder account.
+func (r *Report) Err(realAWS bool) error {
+	bad := r.Count(Missing) + r.Count(Wrong)
+	if realAWS {
+		bad += r.Count(Placeholder)
+	}
+	if bad == 0 {
+		return nil
+	}
+	return fmt.Errorf("check %s: %d missing, %d misconfigured, %d placeholder (see the lines above)", r.Env.Name, r.Count(Missing), r.Count(Wrong), r.Count(Placeholder))
+}

@@ -143,3 +143,14 @@ func arnName(arn string) string {
 	name, _, _ := strings.Cut(rest, "/")
 	return name
 }
+
+// List is the resources one per line with how each must look (what check
+// --offline prints).
+func List(env *config.Environment) string {
+	var b strings.Builder
+	b.WriteString("resources the environment needs (not checked: no AWS call):\n")
+	for _, r := range Resources(env) {
+		fmt.Fprintf(&b, "  %s: %s\n", r, r.Want)
+	}
+	return b.String()
+}

@@ -32,10 +32,7 @@ func (c *common) check(ctx context.Context, args []string) int {
 	fmt.Fprint(c.out, env.Describe())
 	fmt.Fprintf(c.out, "  worst case of a deploy (every timeout used; credentials must outlive it): %s\n", env.WorstCase(0))
 	if *offline {
-		fmt.Fprintln(c.out, "resources the environment needs (not checked: --offline):")
-		for _, r := range inventory.Resources(env) {
-			fmt.Fprintf(c.out, "  %s: %s\n", r, r.Want)
-		}
+		fmt.Fprint(c.out, inventory.List(env))
 		return exitOK
 	}
 	cfg, err := awsx.Load(ctx, c.awsOptions(env))
@@ -49,7 +46,8 @@ func (c *common) check(ctx context.Context, args []string) int {
 		return exitFailed
 	}
 	fmt.Fprint(c.out, report.Text())
-	if report.Failed() || (c.endpoint == "" && report.Count(inventory.Placeholder) > 0) {
+	if err := report.Err(c.endpoint == ""); err != nil {
+		fmt.Fprintln(c.errOut, err)
 		return exitFailed
 	}
 	return exitOK
