@@ -2,7 +2,9 @@ package awsemu
 
 import (
 	"math"
+	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,7 +63,50 @@ func newCloudWatch(e *Emulator) *cloudwatchState {
 		}
 		return s.describeAlarms(in)
 	})
+	e.onControl("cloudwatch/metric", s.serveMetricControl)
+	e.onControl("cloudwatch/alarm", s.serveAlarmControl)
 	return s
+}
+
+// controlFrom reads the optional "from" (a duration relative to the
+// emulator's clock, e.g. -5m or 30s; default now).
+func (s *cloudwatchState) controlFrom(r *http.Request) (time.Time, error) {
+	now := s.e.Now()
+	v := r.URL.Query().Get("from")
+	if v == "" {
+		return now, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return now, err
+	}
+	return now.Add(d), nil
+}
+
+// serveMetricControl: POST /_emulator/cloudwatch/metric?targetGroup=&metric=&value=[&from=].
+func (s *cloudwatchState) serveMetricControl(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	v, err := strconv.ParseFloat(q.Get("value"), 64)
+	from, ferr := s.controlFrom(r)
+	if r.Method != http.MethodPost || q.Get("targetGroup") == "" || q.Get("metric") == "" || err != nil || ferr != nil {
+		http.Error(w, "POST with targetGroup, metric, value (number) and optional from (duration, e.g. -5m)", http.StatusBadRequest)
+		return
+	}
+	s.e.SetMetric(q.Get("targetGroup"), q.Get("metric"), from, v)
+	writeControlJSON(w, http.StatusOK, map[string]any{"targetGroup": q.Get("targetGroup"), "metric": q.Get("metric"), "value": v, "from": from})
+}
+
+// serveAlarmControl: POST /_emulator/cloudwatch/alarm?name=&state=[&from=][&reason=].
+func (s *cloudwatchState) serveAlarmControl(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, err := s.controlFrom(r)
+	st := q.Get("state")
+	if r.Method != http.MethodPost || q.Get("name") == "" || err != nil || (st != "OK" && st != "ALARM" && st != "INSUFFICIENT_DATA") {
+		http.Error(w, "POST with name, state (OK, ALARM, INSUFFICIENT_DATA) and optional from (duration), reason", http.StatusBadRequest)
+		return
+	}
+	s.e.SetAlarmState(q.Get("name"), st, from, q.Get("reason"))
+	writeControlJSON(w, http.StatusOK, map[string]any{"name": q.Get("name"), "state": st, "from": from})
 }
 
 // SetMetric scripts an ALB metric of a target group (by name) from instant

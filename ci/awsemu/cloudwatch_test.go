@@ -2,6 +2,7 @@ package awsemu_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -69,6 +70,20 @@ func TestCloudWatchScriptedMetricsAndAlarmsThroughTheSDK(t *testing.T) {
 	var bad *cwtypes.InvalidParameterValueException
 	if !asErr(err, &bad) {
 		t.Errorf("StartTime == EndTime: %v, want InvalidParameterValueException", err)
+	}
+	// The same scripts over HTTP, for a served emulator.
+	resp, err := http.Post(srv.URL+"/_emulator/cloudwatch/alarm?name=bitflow-backend-5xx&state=OK&from=1m", "", nil)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("alarm control: %v %v", err, resp)
+	}
+	resp, err = http.Post(srv.URL+"/_emulator/cloudwatch/metric?targetGroup=bitflow-backend-green&metric=RequestCount&value=abc", "", nil)
+	if err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad metric control: %v %v", err, resp)
+	}
+	clk.Advance(2 * time.Minute)
+	a, err = cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"bitflow-backend-5xx"}})
+	if err != nil || a.MetricAlarms[0].StateValue != cwtypes.StateValueOk {
+		t.Errorf("after the HTTP script: %v %+v", err, a)
 	}
 	if n := srv.CountCalls("cloudwatch.GetMetricData"); n != 2 {
 		t.Errorf("%d GetMetricData calls logged, want 2", n)
