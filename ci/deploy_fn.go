@@ -74,6 +74,7 @@ func (e *Environment) Deploy(ctx context.Context,
 	man, err := deploy.Deploy(ctx, deploy.Options{
 		Env: t.Env, GitSHA: sha, Images: images, Strategy: strategy, DryRun: dryRun,
 		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters, ManifestPath: filepath.Join(tmp, "manifest.json"),
+		State: e.Pipeline.runState(),
 	})
 	return finished(fmt.Sprintf("deploy %s %s", e.Name, sha), man, err, allowFailure, "manifest.json")
 }

@@ -92,22 +92,36 @@ func (e *Environment) Plan(ctx context.Context,
 // the rollback fails unless --allow-failure is given (then check the
 // manifest's outcome).
 //
-// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production rollback --manifest ./manifest.json export --path rollback-manifest.json
+// Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production rollback export --path rollback-manifest.json
 // +cache="never"
 func (e *Environment) Rollback(ctx context.Context,
-	// Release manifest of the deploy to undo.
+	// Release manifest of the deploy to undo; it must match the ledger's record. Default: the newest deploy in the environment's ledger (state: in its file).
+	// +optional
 	manifest *dagger.File,
 	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
 	// +optional
 	allowFailure bool,
+	// Undo the newest deploy of this git sha (or sha prefix) in the ledger instead of the newest deploy.
+	// +optional
+	sha string,
+	// Undo it even when a newer release is live (each override is printed).
+	// +optional
+	force bool,
 ) (*dagger.File, error) {
-	body, err := manifest.Contents(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("--manifest: %w", err)
+	var body string
+	if manifest != nil {
+		var err error
+		if body, err = manifest.Contents(ctx); err != nil {
+			return nil, fmt.Errorf("--manifest: %w", err)
+		}
 	}
 	m, environment := e.Pipeline, e.Name
-	t, err := m.setup(ctx, environment, m.aws(), m.reporting(),
-		func(*config.Environment) error { return checkUndo([]byte(body), environment) })
+	t, err := m.setup(ctx, environment, m.aws(), m.reporting(), func(*config.Environment) error {
+		if manifest == nil {
+			return nil
+		}
+		return checkUndo([]byte(body), environment)
+	})
 	defer t.Close()
 	if err != nil {
 		return nil, err
@@ -117,15 +131,27 @@ func (e *Environment) Rollback(ctx context.Context,
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	in := filepath.Join(tmp, "manifest.json")
-	if err := os.WriteFile(in, []byte(body), 0o600); err != nil {
-		return nil, err
+	in := ""
+	if manifest != nil {
+		in = filepath.Join(tmp, "manifest.json")
+		if err := os.WriteFile(in, []byte(body), 0o600); err != nil {
+			return nil, err
+		}
 	}
 	man, err := deploy.Rollback(ctx, deploy.RollbackOptions{
-		Env: t.Env, ManifestPath: in, OutputPath: filepath.Join(tmp, "rollback-manifest.json"),
-		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters,
+		Env: t.Env, ManifestPath: in, SHA: sha, Force: force, OutputPath: filepath.Join(tmp, "rollback-manifest.json"),
+		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters, State: m.runState(),
 	})
 	return finished("rollback "+environment, man, err, allowFailure, "rollback-manifest.json")
+}
+
+// runState says who starts a deploy or rollback for the lock and the ledger:
+// the CI run (with-github --run-url) or, outside CI, the engine's user@host.
+func (m *Bitflow) runState() deploy.State {
+	if m.RunURL != "" {
+		return deploy.State{Owner: m.RunURL, RunURL: m.RunURL}
+	}
+	return deploy.State{}
 }
 
 // checkUndo parses the --manifest body and refuses one rollback cannot undo.
