@@ -9,7 +9,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
-// Audit checks backend and frontend dependencies against advisory databases.
+// Checks backend and frontend dependencies against advisory databases.
 //
 // Runs `composer audit --locked --format=json` (bitflow-core)
 // and `pnpm audit --json` (bitflow-frontend), parsed into one table of tool,

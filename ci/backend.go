@@ -14,7 +14,7 @@ const (
 	testDBPass = "bitflow"
 )
 
-// TestBackend runs the Laravel tests against real PostgreSQL and Redis services.
+// Runs the Laravel tests against real PostgreSQL and Redis services.
 //
 // The test image is bitflow-core/Dockerfile's `test` target: the runtime's PHP
 // extensions (pdo_pgsql, redis) on --php-image, Composer from --composer-image
@@ -96,7 +96,7 @@ func (m *Bitflow) backendBuildArgs() ([]dagger.BuildArg, error) {
 	}, m.BackendBuildArgs...))
 }
 
-// BuildBackend builds the production image of the Laravel API.
+// Builds the production image of the Laravel API.
 //
 // Built from bitflow-core/Dockerfile's `runtime` target (Composer --no-dev
 // inside: no test tooling ships), with PHP_IMAGE, PHP_CLI_IMAGE and

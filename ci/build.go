@@ -20,7 +20,7 @@ type builtImage struct {
 	Took      time.Duration
 }
 
-// Build builds all 15 images of a release (backend + 14 portals) concurrently.
+// Builds all 15 images of a release (backend + 14 portals) concurrently.
 //
 // The backend comes from bitflow-core/Dockerfile, the portals from
 // bitflow-frontend/apps/*/Dockerfile.

@@ -23,7 +23,7 @@ type CiResult struct {
 	LockResolved bool
 }
 
-// Ci runs every check and all image builds concurrently: start here.
+// Runs every check and all image builds concurrently: start here.
 //
 // The main job, the one a newcomer runs first: backend tests (with
 // PostgreSQL and Redis services), frontend tests, the dependency audit and

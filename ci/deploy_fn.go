@@ -16,7 +16,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
-// Deploy releases the images tagged --sha to this environment (ECS).
+// Releases the images tagged --sha to this environment (ECS).
 //
 // Runs the deploy brain: validate, check every image in ECR (digests), render task
 // definitions, run migrations with the new backend image, then the strategy

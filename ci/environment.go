@@ -22,7 +22,7 @@ type Environment struct {
 	Pipeline *Bitflow
 }
 
-// Environment opens a deploy environment by name; chain plan, deploy, rollback, check or releases.
+// Opens a deploy environment by name; chain plan, deploy, rollback, check or releases.
 //
 // Reads and validates ci/environments/NAME.yaml from the source now, so a
 // typo fails here with the file's problems listed, before any AWS call. AWS
@@ -40,7 +40,7 @@ func (m *Bitflow) Environment(ctx context.Context,
 	return &Environment{Name: name, Pipeline: m}, nil
 }
 
-// Check validates the environment file, then checks every AWS resource it needs.
+// Validates the environment file, then checks every AWS resource it needs.
 //
 // Prints the environment as the deploy brain reads it (defaults applied),
 // then one line per AWS resource it needs (ECR repositories, cluster, the 15
@@ -78,7 +78,7 @@ func (e *Environment) Check(ctx context.Context) (string, error) {
 	return text, nil
 }
 
-// Releases lists the releases in the environment's registry, newest first.
+// Lists the releases in the environment's registry, newest first.
 //
 // Reads every app's ECR repository (read-only DescribeImages) and prints,
 // per image tag, when the backend image was pushed and how many of the

@@ -16,7 +16,7 @@ var frontendManifests = []string{
 	"apps/*/package.json", "packages/*/package.json",
 }
 
-// TestFrontend runs the frontend tests (pnpm test over the monorepo).
+// Runs the frontend tests (pnpm test over the monorepo).
 //
 // Node 20 (--node-image), the pnpm
 // version pinned by package.json's "packageManager", `pnpm install
@@ -83,7 +83,7 @@ func (m *Bitflow) frontendApps(ctx context.Context) ([]apps.App, error) {
 	return apps.Parse([]byte(js))
 }
 
-// BuildFrontend builds the image of one portal (--app NAME).
+// Builds the image of one portal (--app NAME).
 //
 // Built from bitflow-frontend/apps/APP/Dockerfile (context: bitflow-frontend/'s
 // shared files and apps/APP/ only), with

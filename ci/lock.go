@@ -11,7 +11,7 @@ import (
 // lockPath is where the backend's lock file lives in the source.
 const lockPath = "bitflow-core/composer.lock"
 
-// LockBackend resolves bitflow-core/composer.json into a composer.lock.
+// Resolves bitflow-core/composer.json into a composer.lock.
 //
 // Runs `composer update --no-install` in bitflow-core/Dockerfile's `lock`
 // target: the PHP environment of the test image (the runtime's extensions,

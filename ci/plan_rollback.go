@@ -15,7 +15,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
-// Plan shows what `deploy` would do to this environment, changing nothing.
+// Shows what `deploy` would do to this environment, changing nothing.
 //
 // Runs the deploy brain's plan, which makes read-only AWS calls only: it validates the
 // environment file and the release, checks every image exists in ECR,
@@ -76,7 +76,7 @@ func (e *Environment) Plan(ctx context.Context,
 	return out.String(), nil
 }
 
-// Rollback undoes a deploy to this environment, from that deploy's release manifest.
+// Undoes a deploy to this environment, from that deploy's release manifest.
 //
 // --manifest is the manifest of the deploy to undo (the file `deploy`
 // returned, or the workflow's release-manifest artifact); it may describe a

@@ -17,7 +17,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 
-// Publish pushes every image of a release tagged with the git sha, building only what is new.
+// Pushes every image of a release tagged with the git sha, building only what is new.
 //
 // Every image of a release (backend + 14 portals) goes to
 // REGISTRY/PREFIX<app> with the immutable tag --sha; "latest" is pushed too
@@ -122,7 +122,7 @@ func (m *Bitflow) Publish(ctx context.Context,
 	return b.String(), nil
 }
 
-// PlanImages says which images of this commit must be built: JSON for the workflow's build matrix.
+// Says which images of this commit must be built: JSON for the workflow's build matrix.
 //
 // Computes every image's input digest and asks the registry for its
 // in-<digest> tag, like publish, but builds and pushes nothing. Prints

@@ -9,7 +9,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/report"
 )
 
-// Summary renders a release manifest as the Markdown job summary.
+// Renders a release manifest as the Markdown job summary.
 //
 // The same renderer the GitHub Actions job summary uses (append the output
 // to $GITHUB_STEP_SUMMARY): a Mermaid gantt of the release's stages, then the
@@ -27,7 +27,7 @@ func (m *Bitflow) Summary(ctx context.Context,
 	return report.SummaryMarkdown(man), nil
 }
 
-// Outcome fails unless the release manifest records a succeeded run.
+// Fails unless the release manifest records a succeeded run.
 //
 // The last step of the deploy and rollback jobs: deploy --allow-failure
 // exports the manifest of a failed run (so it can be uploaded and rolled

@@ -4,7 +4,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
-// WithAws declares how the pipeline reaches AWS, once, for everything chained after it.
+// Declares how the pipeline reaches AWS, once, for everything chained after it.
 //
 // Returns a copy of the pipeline that publish (ECR login) and environment
 // (plan, deploy, rollback, releases) use. Give either an OIDC web identity
@@ -47,7 +47,7 @@ func (m *Bitflow) WithAws(
 	return &c, nil
 }
 
-// WithGithub reports deploys and rollbacks to GitHub: a Deployment and a commit status.
+// Reports deploys and rollbacks to GitHub: a Deployment and a commit status.
 //
 // Returns a copy of the pipeline whose deploy and rollback create a GitHub
 // Deployment with its statuses and the commit status bitflow/deploy/ENV. A
@@ -71,7 +71,7 @@ func (m *Bitflow) WithGithub(
 	return &c
 }
 
-// WithSlack posts the start and the outcome of deploys and rollbacks to Slack.
+// Posts the start and the outcome of deploys and rollbacks to Slack.
 //
 // Returns a copy of the pipeline whose deploy and rollback post to the
 // incoming webhook. A failure to post is a warning, never a failed deploy.
