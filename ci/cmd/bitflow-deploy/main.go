@@ -4,7 +4,9 @@
 //	bitflow-deploy check    --env production                      validate the file; check every AWS resource it needs
 //	bitflow-deploy plan     --env production --sha <git sha>      read-only: what a deploy would change
 //	bitflow-deploy deploy   --env production --sha <git sha>      check images, migrate, deploy, wait
-//	bitflow-deploy rollback --env production --manifest <file>    return to the release before that manifest
+//	bitflow-deploy rollback --env production [--sha S|--manifest F] undo the newest release in the ledger
+//	bitflow-deploy releases --env production                      the ledger's history and DORA summary
+//	bitflow-deploy lock     status|release --env production        the environment's deploy lock
 //	bitflow-deploy summary  --manifest <file>                     the Markdown job summary of a run
 //	bitflow-deploy outcome  --manifest <file>                     exit 1 unless the run succeeded
 //	bitflow-deploy emulator [--seed] [-- command...]              serve the in-repo AWS emulator
