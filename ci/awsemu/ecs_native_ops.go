@@ -1,7 +1,9 @@
 package awsemu
 
 import (
+	"math"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -12,10 +14,39 @@ import (
 // StopServiceDeployment, for deployments ECS runs (native strategies).
 
 func (s *ecsState) registerNativeOps() {
-	ecsOp(s, "ListServiceDeployments", s.listServiceDeployments)
+	ecsOp(s, "ListServiceDeployments", func(in *listServiceDeploymentsWire) (any, error) { return s.listServiceDeployments(in.sdk()) })
 	ecsOp(s, "DescribeServiceDeployments", s.describeServiceDeployments)
 	ecsOp(s, "ContinueServiceDeployment", s.continueServiceDeployment)
 	ecsOp(s, "StopServiceDeployment", s.stopServiceDeployment)
+}
+
+// listServiceDeploymentsWire is ListServiceDeployments' request as it
+// arrives: createdAt's timestamps are epoch seconds on the wire, which
+// encoding/json cannot read into the SDK's time.Time.
+type listServiceDeploymentsWire struct {
+	Service    *string                           `json:"service"`
+	Cluster    *string                           `json:"cluster"`
+	Status     []types.ServiceDeploymentStatus   `json:"status"`
+	NextToken  *string                           `json:"nextToken"`
+	MaxResults *int32                            `json:"maxResults"`
+	CreatedAt  *struct{ Before, After *float64 } `json:"createdAt"`
+}
+
+func (w *listServiceDeploymentsWire) sdk() *ecs.ListServiceDeploymentsInput {
+	in := &ecs.ListServiceDeploymentsInput{Service: w.Service, Cluster: w.Cluster, Status: w.Status, NextToken: w.NextToken, MaxResults: w.MaxResults}
+	if c := w.CreatedAt; c != nil {
+		in.CreatedAt = &types.CreatedAt{Before: epoch(c.Before), After: epoch(c.After)}
+	}
+	return in
+}
+
+// epoch converts wire epoch seconds to a time (nil stays nil).
+func epoch(v *float64) *time.Time {
+	if v == nil {
+		return nil
+	}
+	sec, frac := math.Modf(*v)
+	return ptr(time.Unix(int64(sec), int64(frac*1e9)).UTC())
 }
 
 func serviceDeploymentNotFound(arn string) *APIError {

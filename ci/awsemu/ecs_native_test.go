@@ -378,6 +378,10 @@ func TestNativeNewerDeploymentStopsTheRunningOneAndListFilters(t *testing.T) {
 	if len(stopped) != 1 || *stopped[0].ServiceDeploymentArn != first {
 		t.Errorf("status filter STOPPED: %+v", stopped)
 	}
+	recent, err := list(&ecs.ListServiceDeploymentsInput{CreatedAt: &types.CreatedAt{After: aws.Time(f.clk.Now().Add(-time.Second))}})
+	if err != nil || len(recent) != 1 || *recent[0].ServiceDeploymentArn == first {
+		t.Errorf("createdAt filter: %v %+v, want only the newer deployment", err, recent)
+	}
 	page, _ := list(&ecs.ListServiceDeploymentsInput{MaxResults: aws.Int32(1)})
 	if len(page) != 1 {
 		t.Errorf("maxResults 1: %d", len(page))

@@ -153,12 +153,13 @@ func (s *Native) start(ctx context.Context, run *Run, list []*nativeService, nex
 		if !next {
 			td = ns.prevTD
 		}
+		since := run.clock.Now()
 		_, err := run.necs.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(run.Env.Cluster), Service: aws.String(ns.t.Service),
 			TaskDefinition: aws.String(td), DeploymentConfiguration: ns.settings.DeploymentConfiguration, LoadBalancers: ns.settings.LoadBalancers})
 		if err != nil {
 			return fmt.Errorf("UpdateService %s: %w", ns.t.Service, err)
 		}
-		if ns.arn, err = latestDeployment(ctx, run.necs, run.Env.Cluster, ns.t.Service); err != nil {
+		if ns.arn, err = latestDeployment(ctx, run, ns.t.Service, since); err != nil {
 			return err
 		}
 		run.serviceChange(ns.t.Service, func(c *manifest.ServiceChange) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -46,18 +47,29 @@ func describeDeployment(ctx context.Context, api ecs.DeploymentsAPI, arn string)
 	return out.ServiceDeployments[0], nil
 }
 
-// latestDeployment is the newest service deployment of a service that ECS
-// is running, as ListServiceDeployments returns it.
-func latestDeployment(ctx context.Context, api ecs.DeploymentsAPI, cluster, service string) (string, error) {
-	out, err := api.ListServiceDeployments(ctx, &awsecs.ListServiceDeploymentsInput{Cluster: aws.String(cluster), Service: aws.String(service),
-		Status: []ecstypes.ServiceDeploymentStatus{ecstypes.ServiceDeploymentStatusPending, ecstypes.ServiceDeploymentStatusInProgress}})
-	if err != nil {
-		return "", fmt.Errorf("ListServiceDeployments %s: %w", service, err)
+// latestDeployment is the service deployment that UpdateService (sent at
+// since) started, as ListServiceDeployments returns it: the newest pending
+// or in-progress one created since then. ECS may list it a moment later
+// than it answers UpdateService, so it asks a few times, poll apart.
+func latestDeployment(ctx context.Context, run *Run, service string, since time.Time) (string, error) {
+	const tries = 10
+	for i := 0; ; i++ {
+		out, err := run.necs.ListServiceDeployments(ctx, &awsecs.ListServiceDeploymentsInput{Cluster: aws.String(run.Env.Cluster), Service: aws.String(service),
+			Status:    []ecstypes.ServiceDeploymentStatus{ecstypes.ServiceDeploymentStatusPending, ecstypes.ServiceDeploymentStatusInProgress},
+			CreatedAt: &ecstypes.CreatedAt{After: aws.Time(since.Add(-time.Second))}})
+		if err != nil {
+			return "", fmt.Errorf("ListServiceDeployments %s: %w", service, err)
+		}
+		if len(out.ServiceDeployments) > 0 {
+			return aws.ToString(out.ServiceDeployments[0].ServiceDeploymentArn), nil
+		}
+		if i == tries-1 {
+			return "", fmt.Errorf("%s: no service deployment started by UpdateService (asked %d times)", service, tries)
+		}
+		if err := run.clock.Sleep(ctx, time.Second); err != nil {
+			return "", err
+		}
 	}
-	if len(out.ServiceDeployments) == 0 {
-		return "", fmt.Errorf("%s: no service deployment in progress after UpdateService", service)
-	}
-	return aws.ToString(out.ServiceDeployments[0].ServiceDeploymentArn), nil
 }
 
 // progressLine describes a deployment's stage, status and traffic.
