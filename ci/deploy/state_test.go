@@ -305,3 +305,39 @@ func TestCredentialsThatExpireBeforeTheWorstCaseAreRefused(t *testing.T) {
 		t.Fatalf("deploy with long enough credentials: %v", err)
 	}
 }
+
+// TestDeployDuringAnotherBakeIsRefused: the race (a second deploy
+// read the live colour during the first one's bake and deployed onto the
+// other colour) cannot happen: the second deploy is refused at its lock
+// stage, before it reads or changes anything.
+func TestDeployDuringAnotherBakeIsRefused(t *testing.T) {
+	b := newBGFixture(t, config.StrategyBlueGreen, awsemu.Timing{})
+	first := b.options()
+	first.State = State{Owner: "alice@laptop"}
+	var second *manifest.Manifest
+	var secondErr error
+	var during []string
+	first.OnStage = func(st manifest.Stage) {
+		if st.Name == StageBake && st.Status == manifest.StageRunning && second == nil {
+			before := len(b.mutating())
+			opts := b.options()
+			opts.ManifestPath = filepath.Join(b.dir, "second.json")
+			opts.State = State{Owner: "bob@ci"}
+			second, secondErr = Deploy(context.Background(), opts)
+			during = b.mutating()[before:]
+		}
+	}
+	if _, err := Deploy(context.Background(), first); err != nil {
+		t.Fatalf("first deploy: %v\n%s", err, b.out)
+	}
+	var held *lock.HeldError
+	if second == nil || !errors.As(secondErr, &held) || held.Holder.Owner != "alice@laptop" || second.FailedStage != StageLock {
+		t.Fatalf("deploy during the bake: %v", secondErr)
+	}
+	if len(during) != 0 {
+		t.Errorf("the refused deploy changed the account: %v", during)
+	}
+	if b.live(t) != "green" {
+		t.Errorf("live after the first deploy = %s, want green", b.live(t))
+	}
+}
