@@ -32,6 +32,9 @@ const BackendApp = apps.Backend
 // DefaultMigrationCommand is the seed's migration command.
 var DefaultMigrationCommand = []string{"php", "artisan", "migrate", "--force"}
 
+// DefaultPretendCommand is the migration guard's read-only command.
+var DefaultPretendCommand = []string{"php", "artisan", "migrate", "--pretend", "--force"}
+
 // Environment is one deploy target, as loaded from environments/<name>.yaml.
 type Environment struct {
 	// Name of the environment, e.g. "production".
@@ -145,6 +148,14 @@ type Migration struct {
 	LogLines int `yaml:"logLines"`
 	// Disabled skips migrations on purpose (recorded as a skipped stage, never silently).
 	Disabled bool `yaml:"disabled"`
+	// Guard runs PretendCommand before migrating and refuses a release whose
+	// pending migrations contract tables the live release may still use
+	// (ci/migrations), unless the deploy allows contract steps.
+	Guard bool `yaml:"guard"`
+	// PretendCommand prints the pending migrations' SQL without running it
+	// (default php artisan migrate --pretend --force: --force only skips
+	// Laravel's production confirmation prompt).
+	PretendCommand []string `yaml:"pretendCommand"`
 }
 
 // Health lists health endpoints of the environment.

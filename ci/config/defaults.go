@@ -55,6 +55,9 @@ func (e *Environment) applyDefaults() {
 	if len(e.Migration.Command) == 0 {
 		e.Migration.Command = append([]string(nil), DefaultMigrationCommand...)
 	}
+	if len(e.Migration.PretendCommand) == 0 {
+		e.Migration.PretendCommand = append([]string(nil), DefaultPretendCommand...)
+	}
 	if e.Migration.LogLines == 0 {
 		e.Migration.LogLines = DefaultLogLines
 	}

@@ -20,6 +20,9 @@ func (e *Environment) Describe() string {
 		fmt.Fprintln(&b, "  migration: disabled")
 	} else {
 		fmt.Fprintf(&b, "  migration: %s (container %s): %s\n", e.Migration.TaskDefinition, e.Migration.Container, strings.Join(e.Migration.Command, " "))
+		if e.Migration.Guard {
+			fmt.Fprintf(&b, "  migration guard: on (%s first; contract steps refused unless --allow-contract)\n", strings.Join(e.Migration.PretendCommand, " "))
+		}
 	}
 	fmt.Fprintf(&b, "  timeouts: deploy %s, migration %s, poll %s\n", e.Timeouts.Deploy, e.Timeouts.Migration, e.Timeouts.Poll)
 	return b.String()

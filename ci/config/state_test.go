@@ -36,12 +36,16 @@ func TestWorstCaseAddsEveryWait(t *testing.T) {
 	env := loadRepoEnv(t, "production")
 	env.Strategy = StrategyRolling
 	rolling := env.WorstCase(0)
-	if want := env.Timeouts.Migration.Duration + env.Timeouts.Deploy.Duration + 60*time.Second; rolling != want {
+	if !env.Migration.Guard {
+		t.Fatal("production.yaml: migration.guard is off")
+	}
+	migration := 2 * env.Timeouts.Migration.Duration // the guard's pretend task, then the migration
+	if want := migration + env.Timeouts.Deploy.Duration + 60*time.Second; rolling != want {
 		t.Errorf("rolling worst case %s, want %s", rolling, want)
 	}
 	env.Strategy = StrategyBlueGreen
 	bg := env.BlueGreen
-	want := env.Timeouts.Migration.Duration + 2*env.Timeouts.Deploy.Duration + time.Duration(bg.HealthCheck.Retries)*bg.HealthCheck.Interval.Duration + bg.Bake.Duration
+	want := migration + 2*env.Timeouts.Deploy.Duration + time.Duration(bg.HealthCheck.Retries)*bg.HealthCheck.Interval.Duration + bg.Bake.Duration
 	if got := env.WorstCase(0); got != want {
 		t.Errorf("bluegreen worst case %s, want %s", got, want)
 	}

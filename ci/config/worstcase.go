@@ -15,6 +15,9 @@ func (e *Environment) WorstCase(lockWait time.Duration) time.Duration {
 	d := lockWait + e.Timeouts.Deploy.Duration // the rollout (rolling), the idle colour or ECS's deployment (native)
 	if !e.Migration.Disabled {
 		d += e.Timeouts.Migration.Duration
+		if e.Migration.Guard { // the pretend task is bounded by the same timeout
+			d += e.Timeouts.Migration.Duration
+		}
 	}
 	healthURLs := time.Duration(5) * 2 * time.Second // rolling: 5 tries, 2 s apart (plus 10 s per try)
 	switch e.Strategy {

@@ -22,6 +22,7 @@ const (
 	StageCheckImages = "check-images"
 	StagePrepare     = "prepare"
 	StageRender      = "render-task-definitions"
+	StageGuard       = "migration-guard"
 	StageMigrate     = "migrate"
 	StageDeploy      = "deploy"
 	StageWait        = "wait"
@@ -93,7 +94,7 @@ func newRun(opts Options) *Run {
 	}
 	m.StartedBy, m.RunURL, m.CommitTime = opts.State.Owner, opts.State.RunURL, opts.State.CommitTime
 	return &Run{
-		Env: opts.Env, cfg: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun, WaitUntil: opts.WaitUntil,
+		Env: opts.Env, cfg: opts.AWS, Manifest: m, Out: &syncWriter{w: out}, DryRun: opts.DryRun, WaitUntil: opts.WaitUntil, AllowContract: opts.AllowContract,
 		Images: map[string]manifest.Image{}, manifestPath: opts.ManifestPath, onStage: opts.OnStage, clock: clock.Or(opts.Clock),
 		state: opts.State,
 	}
@@ -147,8 +148,15 @@ func (r *Run) stages(ctx context.Context, opts Options, strat Strategy) error {
 		r.Skip(StageMigrate, "migration.disabled is true in "+r.Env.File)
 	} else if prev := r.history.Migrated(r.Manifest.GitSHA); prev != nil {
 		r.Skip(StageMigrate, fmt.Sprintf("the migrations of %s already ran (exit 0) in release %s, per the ledger", r.Manifest.GitSHA, prev.ID))
-	} else if err := r.Stage(ctx, StageMigrate, r.migrate); err != nil {
-		return err
+	} else {
+		if r.Env.Migration.Guard {
+			if err := r.Stage(ctx, StageGuard, r.guardMigrations); err != nil {
+				return err
+			}
+		}
+		if err := r.Stage(ctx, StageMigrate, r.migrate); err != nil {
+			return err
+		}
 	}
 	return strat.Deploy(ctx, r)
 }

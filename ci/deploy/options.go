@@ -49,6 +49,9 @@ type Options struct {
 	// WaitUntil, for native strategies, returns once every service deployment
 	// reached this lifecycle stage (e.g. BAKE_TIME); ECS finishes on its own.
 	WaitUntil string
+	// AllowContract lets a release whose pending migrations have contract
+	// steps (migration.guard; ci/migrations) proceed; they are still recorded.
+	AllowContract bool
 	// State tunes the environment lock and says who starts the run (state.go).
 	State State
 }

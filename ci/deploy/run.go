@@ -40,6 +40,8 @@ type Run struct {
 	// WaitUntil, for native strategies, stops following the deployments once
 	// they reach this lifecycle stage ("" = until they finish).
 	WaitUntil string
+	// AllowContract lets the migration guard's contract steps through.
+	AllowContract bool
 
 	// The AWS API the strategies use, built by connect from cfg.
 	cfg  aws.Config

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +39,11 @@ type Migration struct {
 	LogLines int           // default 50
 	Out      io.Writer
 	Clock    clock.Clock // paces the wait and reads its timeout (default: the wall clock)
+	// Group is the RunTask group (default "migration").
+	Group string
+	// ReadLog reads the log (last LogLines lines) on success too, for a
+	// command whose output is the result (migrate --pretend).
+	ReadLog bool
 }
 
 // MigrationResult is what the migration task did.
@@ -49,7 +55,7 @@ type MigrationResult struct {
 	StopCode          string
 	StoppedReason     string
 	ContainerReason   string
-	LogTail           []string // last LogLines lines of the container's log stream (failures only)
+	LogTail           []string // last LogLines lines of the container's log stream (failures, or ReadLog)
 	LogStream         string   // group/stream the tail was read from
 }
 
@@ -148,6 +154,11 @@ func RunMigration(ctx context.Context, api API, logs LogsAPI, m Migration) (*Mig
 	fill(res, task, m.Container)
 	if res.ExitCode != nil && *res.ExitCode == 0 {
 		fmt.Fprintf(out, "migration: task %s exited 0\n", shortTD(res.TaskArn))
+		if m.ReadLog {
+			if res.LogTail, res.LogStream, err = logTail(ctx, logs, reg, m.Container, res.TaskArn, m.LogLines); err != nil {
+				return res, &MigrationError{Reason: "cannot read the task's log", Result: res, Err: err}
+			}
+		}
 		return res, nil
 	}
 	res.LogTail, res.LogStream, err = logTail(ctx, logs, reg, m.Container, res.TaskArn, m.LogLines)
@@ -171,7 +182,7 @@ func runTaskInput(m Migration, tdArn string) *awsecs.RunTaskInput {
 		NetworkConfiguration: svc.NetworkConfiguration,
 		PlatformVersion:      svc.PlatformVersion,
 		StartedBy:            aws.String("bitflow-deploy"),
-		Group:                aws.String("migration"),
+		Group:                aws.String(cmp.Or(m.Group, "migration")),
 		Overrides: &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{{
 			Name: aws.String(m.Container), Command: m.Command,
 		}}},

@@ -167,6 +167,27 @@ type Migration struct {
 	Command        []string `json:"command"`
 	ExitCode       *int32   `json:"exitCode,omitempty"`
 	StoppedReason  string   `json:"stoppedReason,omitempty"`
+	// Guard is what the destructive-migration guard found (nil: it did not run).
+	Guard *MigrationGuard `json:"guard,omitempty"`
+}
+
+// MigrationGuard records the pretend task's pending migrations and the
+// contract steps among them.
+type MigrationGuard struct {
+	TaskArn       string         `json:"taskArn,omitempty"`
+	Pending       []string       `json:"pending"`
+	ContractSteps []ContractStep `json:"contractSteps"`
+	// Allowed is true when the deploy was told --allow-contract.
+	Allowed bool `json:"allowed,omitempty"`
+}
+
+// ContractStep is one statement that drops, renames or tightens what the
+// live release may still use, and why.
+type ContractStep struct {
+	Migration string `json:"migration"`
+	Statement string `json:"statement"`
+	Kind      string `json:"kind"`
+	Why       string `json:"why"`
 }
 
 // Stage returns the stage with that name, or nil.
