@@ -143,3 +143,24 @@ func TestGuardNewTableIsNotRefused(t *testing.T) {
 		t.Errorf("guard %+v", g)
 	}
 }
+
+// TestPlanNamesTheGuard: with the guard on, the plan says the pretend task
+// will run at deploy, and runs nothing itself.
+func TestPlanNamesTheGuard(t *testing.T) {
+	f := guardFixture(t, dropRollNo)
+	p, err := Plan(context.Background(), f.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	if err := p.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if p.Migration == nil || strings.Join(p.Migration.GuardCommand, " ") != "php artisan migrate --pretend --force" ||
+		!strings.Contains(text.String(), "migration guard: at deploy") {
+		t.Errorf("plan migration %+v\n%s", p.Migration, text.String())
+	}
+	if n := f.srv.CountCalls("ecs.RunTask"); n != 0 || len(f.mutating()) != 0 {
+		t.Errorf("plan ran %d task(s), mutating %v", n, f.mutating())
+	}
+}

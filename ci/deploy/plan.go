@@ -60,6 +60,10 @@ type PlannedMigration struct {
 	Command        []string `json:"command"`
 	Image          string   `json:"image"`
 	Disabled       bool     `json:"disabled,omitempty"`
+	// GuardCommand is the read-only command the migration guard runs first
+	// at deploy time (empty: the guard is off). The plan makes no mutating
+	// call, so it does not run it.
+	GuardCommand []string `json:"guardCommand,omitempty"`
 }
 
 // Plan is a dry run that only reads: it validates the options, checks the
@@ -100,6 +104,9 @@ func Plan(ctx context.Context, opts Options) (*PlanResult, error) {
 func (p *PlanResult) planMigration(run *Run) {
 	mc := run.Env.Migration
 	p.Migration = &PlannedMigration{TaskDefinition: mc.TaskDefinition, Container: mc.Container, Command: mc.Command, Disabled: mc.Disabled}
+	if mc.Guard && !mc.Disabled {
+		p.Migration.GuardCommand = mc.PretendCommand
+	}
 	if img, ok := run.Images[config.BackendApp]; ok {
 		p.Migration.Image = img.Ref()
 	}

@@ -51,6 +51,9 @@ func (p *PlanResult) WriteText(w io.Writer) error {
 				image = "(not known: the image check did not pass)"
 			}
 			fmt.Fprintf(&b, "  %q in container %s of %s with image %s\n", strings.Join(m.Command, " "), m.Container, m.TaskDefinition, image)
+			if len(m.GuardCommand) > 0 {
+				fmt.Fprintf(&b, "  migration guard: at deploy, %q runs first and lists the pending migrations; drop/rename of a column or table, or NOT NULL without a default, on an existing table is refused unless --allow-contract\n", strings.Join(m.GuardCommand, " "))
+			}
 		}
 	}
 	if t := p.Traffic; t != nil {

@@ -22,6 +22,7 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	waitUntil := fs.String("wait-until", "", "native strategies: stop watching once every service deployment reached this lifecycle stage (e.g. BAKE_TIME); ECS finishes alone")
 	manifestPath := fs.String("manifest", "", "write the release manifest (JSON) here; default release-<env>-<sha>.json")
 	dryRun := fs.Bool("dry-run", false, "stop after rendering task definitions (no change)")
+	allowContract := fs.Bool("allow-contract", false, "let pending migrations that drop, rename or tighten what the live release uses run (migration.guard)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
 	commitTime := fs.String("commit-time", "", "when --sha was committed (RFC 3339), for the lead time in releases")
 	state := c.stateFlags(fs)
@@ -49,7 +50,7 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	if path == "" {
 		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha)
 	}
-	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil, State: st}
+	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil, State: st, AllowContract: *allowContract}
 	if !*noReport {
 		opts.Reporters = c.reporters()
 	}
