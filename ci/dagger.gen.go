@@ -785,7 +785,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
 				}
 			}
-			return (*Environment).Deploy(&parent, ctx, sha, strategy, apps, previousSha, dryRun, allowFailure)
+			var allowContract bool
+			if inputArgs["allowContract"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowContract"]), &allowContract)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowContract", err))
+				}
+			}
+			return (*Environment).Deploy(&parent, ctx, sha, strategy, apps, previousSha, dryRun, allowFailure, allowContract)
 		case "Plan":
 			var parent Environment
 			err = json.Unmarshal(parentJSON, &parent)

@@ -99,11 +99,12 @@ func TestDeployTriggers(t *testing.T) {
 		typ     string
 		options []string
 	}{
-		"environment":  {"choice", []string{"production", "staging"}},
-		"strategy":     {"choice", []string{"rolling", "bluegreen", "canary"}},
-		"apps":         {"string", nil},
-		"previous_sha": {"string", nil},
-		"dry_run":      {"boolean", nil},
+		"environment":    {"choice", []string{"production", "staging"}},
+		"strategy":       {"choice", []string{"rolling", "bluegreen", "canary"}},
+		"apps":           {"string", nil},
+		"previous_sha":   {"string", nil},
+		"dry_run":        {"boolean", nil},
+		"allow_contract": {"boolean", nil},
 	}
 	for name, w := range want {
 		in, _ := inputs[name].(map[string]any)
