@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/bitflow-lms/pipeline/ci/config"
-	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
@@ -20,32 +17,21 @@ func (r *Run) restoreNative(ctx context.Context, orig *manifest.Manifest, names 
 	s := &Native{name: orig.Strategy, env: r.Env}
 	var list []*nativeService
 	if err := r.Stage(ctx, StageRestoreServices, func(ctx context.Context) error {
-		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
+		back, err := r.servicesToRestore(ctx, orig, names)
 		if err != nil {
 			return err
 		}
-		for _, n := range names {
-			c := changeOf(orig, n)
-			now := aws.ToString(cur[n].TaskDefinition)
-			r.serviceChange(n, func(sc *manifest.ServiceChange) {
-				sc.TaskDefinitionBefore, sc.DesiredCountBefore = now, cur[n].DesiredCount
-				sc.TaskDefinitionAfter, sc.DesiredCountAfter = c.TaskDefinitionBefore, cur[n].DesiredCount
-			})
-			if now == c.TaskDefinitionBefore {
-				r.Printf("    %s already runs %s", n, shortARN(now))
-				continue
-			}
-			svc := cur[n]
-			cfg, _ := r.Env.NativeFor(n)
+		for _, b := range back {
+			cfg, _ := r.Env.NativeFor(b.name)
 			if !config.IsNative(cfg.Strategy) {
 				cfg.Strategy = orig.Strategy
 			}
-			ns, err := resolveNative(ctx, r, &Target{Service: n, Current: &svc}, cfg, "")
+			ns, err := resolveNative(ctx, r, &Target{Service: b.name, Current: &b.current}, cfg, "")
 			if err != nil {
 				return err
 			}
-			ns.prevTD = c.TaskDefinitionBefore
-			r.Printf("    %s: %s -> %s through %s", n, shortARN(now), shortARN(c.TaskDefinitionBefore), cfg.Strategy)
+			ns.prevTD = b.to
+			r.Printf("    %s: %s -> %s through %s", b.name, shortARN(b.from), shortARN(b.to), cfg.Strategy)
 			list = append(list, ns)
 		}
 		return s.start(ctx, r, list, false)

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
 	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
@@ -30,24 +32,14 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 	expect := map[string]string{}
 	since := r.now()
 	if err := r.Stage(ctx, StageRestoreServices, func(ctx context.Context) error {
-		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
+		back, err := r.servicesToRestore(ctx, orig, names)
 		if err != nil {
 			return err
 		}
-		for _, n := range names {
-			c := changeOf(orig, n)
-			now := aws.ToString(cur[n].TaskDefinition)
-			r.serviceChange(n, func(sc *manifest.ServiceChange) {
-				sc.TaskDefinitionBefore, sc.DesiredCountBefore = now, cur[n].DesiredCount
-				sc.TaskDefinitionAfter, sc.DesiredCountAfter = c.TaskDefinitionBefore, cur[n].DesiredCount
-			})
-			if now == c.TaskDefinitionBefore {
-				r.Printf("    %s already runs %s", n, shortARN(now))
-				continue
-			}
-			updates = append(updates, ecs.ServiceUpdate{Service: n, TaskDefinition: c.TaskDefinitionBefore})
-			expect[n] = c.TaskDefinitionBefore
-			r.Printf("    %s: %s -> %s", n, shortARN(now), shortARN(c.TaskDefinitionBefore))
+		for _, b := range back {
+			updates = append(updates, ecs.ServiceUpdate{Service: b.name, TaskDefinition: b.to})
+			expect[b.name] = b.to
+			r.Printf("    %s: %s -> %s", b.name, shortARN(b.from), shortARN(b.to))
 		}
 		_, err = ecs.UpdateServices(ctx, r.ecs, r.Env.Cluster, updates)
 		return err
@@ -66,4 +58,36 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 			Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration, Out: r.Out, Since: since})
 		return err
 	})
+}
+
+// restore is one service that a rollback moves back: from what it runs now
+// to the task definition it ran before the release.
+type restore struct {
+	name, from, to string
+	current        types.Service
+}
+
+// servicesToRestore reads the named services, records in this run's
+// manifest what each runs now and what it goes back to, and returns those
+// that do not run their previous task definition already.
+func (r *Run) servicesToRestore(ctx context.Context, orig *manifest.Manifest, names []string) ([]restore, error) {
+	cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
+	if err != nil {
+		return nil, err
+	}
+	var back []restore
+	for _, n := range names {
+		prev := changeOf(orig, n).TaskDefinitionBefore
+		now := aws.ToString(cur[n].TaskDefinition)
+		r.serviceChange(n, func(sc *manifest.ServiceChange) {
+			sc.TaskDefinitionBefore, sc.DesiredCountBefore = now, cur[n].DesiredCount
+			sc.TaskDefinitionAfter, sc.DesiredCountAfter = prev, cur[n].DesiredCount
+		})
+		if now == prev {
+			r.Printf("    %s already runs %s", n, shortARN(now))
+			continue
+		}
+		back = append(back, restore{name: n, from: now, to: prev, current: cur[n]})
+	}
+	return back, nil
 }
