@@ -9,6 +9,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/ecr"
 	"github.com/bitflow-lms/pipeline/ci/inventory"
+	"github.com/bitflow-lms/pipeline/ci/ledger"
 )
 
 // Environment is one deploy target (ci/environments/NAME.yaml) with the
@@ -78,12 +79,16 @@ func (e *Environment) Check(ctx context.Context) (string, error) {
 	return text, nil
 }
 
-// Lists the releases in the environment's registry, newest first.
+// Lists the environment's releases: the ledger's history, then the registry's.
 //
-// Reads every app's ECR repository (read-only DescribeImages) and prints,
-// per image tag, when the backend image was pushed and how many of the
-// environment's apps have that tag: a release is deployable when all of
-// them do. Needs with-aws.
+// First the release ledger in the environment's state bucket (the same as
+// bitflow-deploy releases): each deploy and rollback, newest first, with who
+// started it, its strategy, outcome, stage timings and what it replaced,
+// then the delivery summary (deployment frequency, lead time, change-failure
+// rate, time to restore). Then every app's ECR repository (read-only
+// DescribeImages): per image tag, when the backend image was pushed and how
+// many of the environment's apps have that tag (deployable when all do).
+// Read-only. Needs with-aws.
 //
 // Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN environment --name production releases
 // +cache="never"
@@ -98,6 +103,21 @@ func (e *Environment) Releases(ctx context.Context,
 	if err != nil {
 		return "", err
 	}
+	var b strings.Builder
+	if t.Env.State == nil {
+		fmt.Fprintf(&b, "ledger: %s names no state location (state: {bucket, prefix})\n\n", t.Env.File)
+	} else {
+		h, err := ledger.New(awsx.S3(t.AWS), *t.Env.State).List(ctx)
+		if err != nil {
+			return "", fmt.Errorf("ledger of %s: %w", e.Name, err)
+		}
+		if limit > 0 && len(h) > limit {
+			h = h[len(h)-limit:]
+		}
+		fmt.Fprintf(&b, "Ledger (s3://%s/%s):\n", t.Env.State.Bucket, t.Env.State.Prefix)
+		h.Write(&b)
+		b.WriteString("\nRegistry:\n")
+	}
 	apps := t.Env.AppsDeployed()
 	repos := make([]string, len(apps))
 	for i, a := range apps {
@@ -110,7 +130,6 @@ func (e *Environment) Releases(ctx context.Context,
 	if limit > 0 && len(list) > limit {
 		list = list[:limit]
 	}
-	var b strings.Builder
 	ecr.WriteReleases(&b, list, len(repos))
 	return b.String(), nil
 }
