@@ -82,6 +82,23 @@ func (s *ecsState) serviceRef(c *ecsCluster, ref string) (*ecsService, error) {
 	return c.services[name], nil
 }
 
+// existingService resolves a service of a cluster (both names or ARNs), or
+// answers ServiceNotFoundException as ECS does when there is none.
+func (s *ecsState) existingService(cluster *string, ref string) (*ecsCluster, *ecsService, error) {
+	c, err := s.cluster(cluster)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := s.serviceRef(c, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	if svc == nil {
+		return nil, nil, clientError("ServiceNotFoundException", "Service not found.")
+	}
+	return c, svc, nil
+}
+
 // taskRef resolves a task id or ARN in cluster c.
 func (s *ecsState) taskRef(c *ecsCluster, ref string) (*ecsTask, error) {
 	id, ours, err := s.ecsResourceRef(ref, "task", c)

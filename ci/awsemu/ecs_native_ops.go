@@ -57,16 +57,9 @@ func (s *ecsState) listServiceDeployments(in *ecs.ListServiceDeploymentsInput) (
 	if deref(in.Service) == "" {
 		return nil, invalidParameter("service can not be blank.")
 	}
-	c, err := s.cluster(in.Cluster)
+	c, svc, err := s.existingService(in.Cluster, deref(in.Service))
 	if err != nil {
 		return nil, err
-	}
-	svc, err := s.serviceRef(c, deref(in.Service))
-	if err != nil {
-		return nil, err
-	}
-	if svc == nil {
-		return nil, clientError("ServiceNotFoundException", "Service not found.")
 	}
 	if m := in.MaxResults; m != nil && (*m < 1 || *m > 100) {
 		return nil, invalidParameter("maxResults must be between 1 and 100.")

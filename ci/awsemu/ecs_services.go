@@ -211,16 +211,9 @@ func (s *ecsState) validateLoadBalancers(td *ecsTaskDef, lbs []types.LoadBalance
 }
 
 func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
-	c, err := s.cluster(in.Cluster)
+	_, svc, err := s.existingService(in.Cluster, deref(in.Service))
 	if err != nil {
 		return nil, err
-	}
-	svc, err := s.serviceRef(c, deref(in.Service))
-	if err != nil {
-		return nil, err
-	}
-	if svc == nil {
-		return nil, clientError("ServiceNotFoundException", "Service not found.")
 	}
 	if svc.status != "ACTIVE" {
 		return nil, clientError("ServiceNotActiveException", "Service was not ACTIVE.")
