@@ -45,7 +45,7 @@ func TestRollbackRefusesAManifestOfAnotherEnvironment(t *testing.T) {
 func TestDeployRefusesHalfGivenCredentials(t *testing.T) {
 	t.Setenv("BITFLOW_TEST_FAKE_KEY", "AKIDNOTREAL")
 	r := call(t, 10*time.Minute, "with-aws", "--access-key-id", "env:BITFLOW_TEST_FAKE_KEY", "environment", "--name", "production", "deploy", "--sha", "abc1234")
-	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "secret-access-key") {
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "need both an access key id and a secret access key") {
 		t.Fatalf("half-given credentials accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
 	}
 	if strings.Contains(r.stdout+r.stderr, "AKIDNOTREAL") {
