@@ -60,7 +60,7 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 		t.Errorf("--json-output plan missing")
 	} else if err := json.Unmarshal([]byte(out[p1+len("=== END PLAN"):j1]), &pj); err != nil {
 		t.Errorf("--json-output is not JSON: %v", err)
-	} else if pj.Strategy != "rolling" || len(pj.Services) != 2 || !strings.Contains(pj.Services[0].Diff, "@sha256:") {
+	} else if pj.Strategy != "rolling" || len(pj.Services) != 15 || !strings.Contains(pj.Services[0].Diff, "@sha256:") {
 		t.Errorf("--json-output plan: %+v", pj)
 	}
 
@@ -73,7 +73,8 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 	for _, s := range dm.Services {
 		want[s.Service] = [2]string{s.TaskDefinitionBefore, s.TaskDefinitionAfter}
 	}
-	for _, svc := range []string{"bitflow-backend", "bitflow-frontend"} {
+	// 15 services: the backend and one per portal; two of them checked here.
+	for _, svc := range []string{"bitflow-backend", "bitflow-frontend-student"} {
 		got := want[svc]
 		if !strings.HasSuffix(got[0], "/"+svc+":1") || !strings.HasSuffix(got[1], "/"+svc+":2") {
 			t.Errorf("deploy of %s: task definition %s -> %s, want :1 -> :2 (plan must not register revisions)", svc, got[0], got[1])
@@ -85,7 +86,7 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 		t.Fatalf("rollback manifest: outcome %q strategy %q id %q, want succeeded rollback rollback-%s", rm.Outcome, rm.Strategy, rm.ID, dm.ID)
 	}
 	for _, s := range rm.Services {
-		if s.Service == "bitflow-backend" || s.Service == "bitflow-frontend" {
+		if s.Service == "bitflow-backend" || s.Service == "bitflow-frontend-student" {
 			if !strings.HasSuffix(s.TaskDefinitionBefore, ":2") || !strings.HasSuffix(s.TaskDefinitionAfter, ":1") {
 				t.Errorf("rollback of %s: %s -> %s, want :2 -> :1 (back to the release before the deploy)", s.Service, s.TaskDefinitionBefore, s.TaskDefinitionAfter)
 			}
@@ -174,8 +175,13 @@ func emulatorSession(t *testing.T, dir, seedTag string, lines ...string) (stdout
 	}
 	t.Setenv("BITFLOW_E2E_AK", e2eAK)
 	t.Setenv("BITFLOW_E2E_SK", e2eSK)
+	// The seed creates what ci/environments/emulator.yaml names, with the
+	// portals of bitflow-frontend/apps.json: the service gets both, in a
+	// repository-shaped working directory.
 	script := append([]string{"emu=$(container | from alpine:3 | with-file /usr/local/bin/bitflow-deploy $(host | file " + emu +
-		") | with-exposed-port 4566 | as-service --args /usr/local/bin/bitflow-deploy,emulator,--addr,0.0.0.0:4566,--allow-non-loopback,--seed,--seed-bluegreen,--seed-tag," +
+		") | with-directory /repo/ci/environments $(host | directory " + filepath.Join(root, "ci", "environments") +
+		") | with-file /repo/bitflow-frontend/apps.json $(host | file " + filepath.Join(root, "bitflow-frontend", "apps.json") +
+		") | with-workdir /repo | with-exposed-port 4566 | as-service --args /usr/local/bin/bitflow-deploy,emulator,--addr,0.0.0.0:4566,--allow-non-loopback,--seed,--seed-bluegreen,--seed-tag," +
 		seedTag + ",--quiet)"}, lines...)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
