@@ -76,16 +76,20 @@ func (e *Environment) Plan(ctx context.Context,
 	return out.String(), nil
 }
 
-// Undoes a deploy to this environment, from that deploy's release manifest.
+// Undoes a release of this environment: by default the newest in its ledger.
 //
-// --manifest is the manifest of the deploy to undo (the file `deploy`
-// returned, or the workflow's release-manifest artifact); it may describe a
-// deploy that failed or died half-way. The deploy brain's rollback then
-// returns the environment to the release before it: for blue/green and
-// canary the old colour is scaled back up, stable and healthy before the
-// listener is pointed back at it; every other service (and rolling deploys)
-// goes back to its previous task-definition revision and is waited on until
-// stable. Each step looks at the current state first, so running it twice is
+// The release to undo comes from the environment's ledger (S3): the newest
+// deploy, or the newest deploy of --sha; --manifest is still accepted and
+// checked against the ledger's record (a tampered one is refused). It may
+// describe a deploy that failed or died half-way. Before changing anything
+// it checks that each service still runs what that release put there, and
+// refuses when a newer release is live (--force overrides, saying what).
+// Native releases are redeployed at their previous revision through the
+// same ECS strategy; for client-driven blue/green and canary the old colour
+// is scaled back up, stable and healthy before the listener is pointed back
+// at it; every other service goes back to its previous task-definition
+// revision and is waited on until stable. The environment's lock is held
+// throughout. Each step looks at the current state first, so running it twice is
 // harmless. Reporters come from with-github / with-slack.
 //
 // Returns the rollback's own release manifest (JSON). The call fails when
