@@ -792,7 +792,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowContract", err))
 				}
 			}
-			return (*Environment).Deploy(&parent, ctx, sha, strategy, apps, previousSha, dryRun, allowFailure, allowContract)
+			var waitUntil string
+			if inputArgs["waitUntil"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["waitUntil"]), &waitUntil)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg waitUntil", err))
+				}
+			}
+			return (*Environment).Deploy(&parent, ctx, sha, strategy, apps, previousSha, dryRun, allowFailure, allowContract, waitUntil)
 		case "Plan":
 			var parent Environment
 			err = json.Unmarshal(parentJSON, &parent)

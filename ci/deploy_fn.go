@@ -20,7 +20,10 @@ import (
 //
 // Runs the deploy brain: validate, check every image in ECR (digests), render task
 // definitions, run migrations with the new backend image, then the strategy
-// (rolling, bluegreen or canary; default from ci/environments/NAME.yaml).
+// (native-bluegreen, native-linear, native-canary run by ECS and gated by the
+// toolkit; rolling; the client-driven bluegreen and canary; default from
+// ci/environments/NAME.yaml). --wait-until STAGE stops watching native
+// deployments once they reach that lifecycle stage (ECS carries on).
 // Progress is streamed to the Dagger output; GitHub Deployments/statuses and
 // Slack are told when with-github / with-slack were chained (their failures
 // are warnings). AWS credentials come from with-aws.
@@ -58,7 +61,15 @@ func (e *Environment) Deploy(ctx context.Context,
 	// release uses run (the environment's migration guard refuses them otherwise).
 	// +optional
 	allowContract bool,
+	// Native strategies: return once every service deployment reached this
+	// lifecycle stage (e.g. PRODUCTION_TRAFFIC_SHIFT); ECS finishes or rolls
+	// back on its own.
+	// +optional
+	waitUntil string,
 ) (*dagger.File, error) {
+	if err := deploy.ValidateWaitUntil(waitUntil); err != nil {
+		return nil, err
+	}
 	m := e.Pipeline
 	var images []manifest.Image
 	t, err := m.setup(ctx, e.Name, m.aws(), m.reporting(),
@@ -78,7 +89,7 @@ func (e *Environment) Deploy(ctx context.Context,
 	man, err := deploy.Deploy(ctx, deploy.Options{
 		Env: t.Env, GitSHA: sha, Images: images, Strategy: strategy, DryRun: dryRun,
 		Out: os.Stderr, AWS: t.AWS, Reporters: t.Reporters, ManifestPath: filepath.Join(tmp, "manifest.json"),
-		State: e.Pipeline.runState(), AllowContract: allowContract,
+		State: e.Pipeline.runState(), AllowContract: allowContract, WaitUntil: waitUntil,
 	})
 	return finished(fmt.Sprintf("deploy %s %s", e.Name, sha), man, err, allowFailure, "manifest.json")
 }

@@ -59,3 +59,10 @@ func TestEnvironmentCheckDescribesTheFile(t *testing.T) {
 		t.Fatalf("environment check:\n%s", out)
 	}
 }
+
+func TestDeployRefusesUnknownWaitUntilStage(t *testing.T) {
+	r := call(t, 10*time.Minute, "environment", "--name", "production", "deploy", "--sha", "abc1234", "--wait-until", "NOPE")
+	if r.err == nil || !strings.Contains(r.stdout+r.stderr, `--wait-until "NOPE" is not a lifecycle stage`) {
+		t.Fatalf("unknown --wait-until stage accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+}
