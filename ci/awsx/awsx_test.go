@@ -9,11 +9,11 @@ import (
 func TestLoadEndpointAndStaticCredentials(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	cfg, err := Load(context.Background(), Options{Region: "eu-west-1", Endpoint: "http://127.0.0.1:4566"})
+	cfg, err := Load(context.Background(), Options{Region: "eu-west-1", Endpoint: "http://emulator.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Region != "eu-west-1" || cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != "http://127.0.0.1:4566" {
+	if cfg.Region != "eu-west-1" || cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != "http://emulator.test" {
 		t.Errorf("region %q endpoint %v", cfg.Region, cfg.BaseEndpoint)
 	}
 	creds, err := cfg.Credentials.Retrieve(context.Background())
@@ -42,7 +42,7 @@ func TestLoadRejectsBadInput(t *testing.T) {
 	t.Setenv("AWS_DEFAULT_REGION", "")
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	for name, o := range map[string]Options{
-		"endpoint": {Region: "us-east-1", Endpoint: "127.0.0.1:4566"},
+		"endpoint": {Region: "us-east-1", Endpoint: "emulator.test"},
 		"half key": {Region: "us-east-1", AccessKeyID: "AKIA"},
 		"region":   {AccessKeyID: "a", SecretAccessKey: "b"},
 		"web id":   {Region: "us-east-1", WebIdentity: &WebIdentity{RoleARN: "arn:aws:iam::123456789012:role/x"}},
