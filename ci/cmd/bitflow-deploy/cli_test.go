@@ -58,21 +58,8 @@ func TestCheckVerb(t *testing.T) {
 // TestDeployVerbAgainstEmulator runs the CLI end to end: a seeded emulator,
 // a release pushed to ECR, bitflow-deploy deploy --endpoint.
 func TestDeployVerbAgainstEmulator(t *testing.T) {
-	srv := emutest.Start(t, awsemu.Options{})
+	srv, env := seededRelease(t, awsemu.Options{})
 	ctx := context.Background()
-	cfg := srv.AWSConfig()
-	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "1111111"}); err != nil {
-		t.Fatal(err)
-	}
-	env, err := config.Load("../../environments/emulator.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, app := range env.AppsDeployed() {
-		if _, err := seed.PushImage(ctx, awsecr.NewFromConfig(cfg), env.Repository(app), "abcdef1"); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// check: read-only; the seed made no blue/green colours, so those are missing.
 	srv.ResetCalls()
 	code, out, _ := runCLI(t, ctx, "check", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL)
@@ -112,7 +99,7 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 		t.Fatalf("rollback exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, sc := range m.Services {
-		svcs, err := ecs.DescribeServices(ctx, awsecs.NewFromConfig(cfg), sc.Cluster, []string{sc.Service})
+		svcs, err := ecs.DescribeServices(ctx, awsecs.NewFromConfig(srv.AWSConfig()), sc.Cluster, []string{sc.Service})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,11 +115,7 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 		t.Errorf("retry of abcdef1: exit %d, RunTask %d -> %d\n%s\n%s", code, runTasks, srv.CountCalls("ecs.RunTask"), out, errOut)
 	}
 
-	for _, app := range env.AppsDeployed() {
-		if _, err := seed.PushImage(ctx, awsecr.NewFromConfig(cfg), env.Repository(app), "abcdef2"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pushRelease(t, srv, env, "abcdef2")
 	srv.FailTasks("bitflow-migration", 2, "boom")
 	code, _, errOut = runCLI(t, ctx, "deploy", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL, "--sha", "abcdef2", "--manifest", mpath, "--no-report")
 	if code != exitFailed || !strings.Contains(errOut, "exit code 2") {
@@ -147,5 +130,31 @@ func TestDeployVerbAgainstEmulator(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, ctx, "lock", "status", "--config", "../../environments/emulator.yaml", "--endpoint", srv.URL); code != exitOK || !strings.Contains(out, "emulator: unlocked (s3://bitflow-deploy-state/emulator/lock.json)") {
 		t.Errorf("lock status after the runs: %d %s", code, out)
+	}
+}
+
+// seededRelease serves an emulator seeded with the emulator environment at
+// release 1111111 and with every image of release abcdef1 pushed to ECR.
+func seededRelease(t *testing.T, opts awsemu.Options) (*awsemu.Server, *config.Environment) {
+	t.Helper()
+	srv := emutest.Start(t, opts)
+	if _, err := seed.Bitflow(context.Background(), srv.AWSConfig(), seed.Options{ImageTag: "1111111"}); err != nil {
+		t.Fatal(err)
+	}
+	env, err := config.Load("../../environments/emulator.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushRelease(t, srv, env, "abcdef1")
+	return srv, env
+}
+
+// pushRelease pushes every image of the environment's apps, tagged tag.
+func pushRelease(t *testing.T, srv *awsemu.Server, env *config.Environment, tag string) {
+	t.Helper()
+	for _, app := range env.AppsDeployed() {
+		if _, err := seed.PushImage(context.Background(), awsecr.NewFromConfig(srv.AWSConfig()), env.Repository(app), tag); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -10,12 +10,8 @@ import (
 	"testing"
 	"time"
 
-	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/bitflow-lms/pipeline/ci/awsemu"
-	"github.com/bitflow-lms/pipeline/ci/awsemu/emutest"
-	"github.com/bitflow-lms/pipeline/ci/awsemu/seed"
 	"github.com/bitflow-lms/pipeline/ci/awsx"
-	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/ledger"
 	"github.com/bitflow-lms/pipeline/ci/lock"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
@@ -40,21 +36,8 @@ func TestMain(m *testing.M) {
 // its deploy waits for the rollout: it exits 130, the lock is gone, and the
 // ledger's record says cancelled.
 func TestSIGINTReleasesTheLock(t *testing.T) {
-	srv := emutest.Start(t, awsemu.Options{Timing: awsemu.Timing{Rollout: time.Minute}})
-	ctx := context.Background()
-	cfg := srv.AWSConfig()
-	if _, err := seed.Bitflow(ctx, cfg, seed.Options{ImageTag: "1111111"}); err != nil {
-		t.Fatal(err)
-	}
-	env, err := config.Load("../../environments/emulator.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, app := range env.AppsDeployed() {
-		if _, err := seed.PushImage(ctx, awsecr.NewFromConfig(cfg), env.Repository(app), "abcdef1"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, env := seededRelease(t, awsemu.Options{Timing: awsemu.Timing{Rollout: time.Minute}})
+	ctx, cfg := context.Background(), srv.AWSConfig()
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "deploy", "--config", "../../environments/emulator.yaml",
 		"--endpoint", srv.URL, "--sha", "abcdef1", "--manifest", t.TempDir()+"/m.json", "--no-report")
 	cmd.Env = append(os.Environ(), "BITFLOW_DEPLOY_RUN_MAIN=1", "USER=sigint-test")
