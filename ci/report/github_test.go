@@ -103,10 +103,13 @@ func wantRequest(t *testing.T, got recorded, method, path string, fields map[str
 	}
 }
 
-func TestGitHubSuccessRequests(t *testing.T) {
+// reportedRun reports m's Start and Finish to a fake GitHub and returns its
+// five requests: the deployment, its in_progress status, the pending commit
+// status, then the final deployment and commit statuses.
+func reportedRun(t *testing.T, m *manifest.Manifest) []recorded {
+	t.Helper()
 	f := newFakeGitHub(t)
 	g := newTestGitHub(t, f)
-	m := sampleManifest()
 	ctx := context.Background()
 	if err := g.Start(ctx, m); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -116,8 +119,14 @@ func TestGitHubSuccessRequests(t *testing.T) {
 	}
 	reqs := f.requests()
 	if len(reqs) != 5 {
-		t.Fatalf("got %d requests, want 5 (deployment, in_progress, pending, success, success): %+v", len(reqs), reqs)
+		t.Fatalf("got %d requests, want 5 (deployment, in_progress, pending, final deployment and commit statuses): %+v", len(reqs), reqs)
 	}
+	return reqs
+}
+
+func TestGitHubSuccessRequests(t *testing.T) {
+	m := sampleManifest()
+	reqs := reportedRun(t, m)
 	base := "/api/v3/repos/bitflow-lms/pipeline"
 	wantRequest(t, reqs[0], "POST", base+"/deployments", map[string]any{
 		"ref": sampleSHA, "task": "deploy", "environment": "production",
@@ -145,21 +154,9 @@ func TestGitHubSuccessRequests(t *testing.T) {
 }
 
 func TestGitHubFailureRequests(t *testing.T) {
-	f := newFakeGitHub(t)
-	g := newTestGitHub(t, f)
 	m := failedManifest()
 	m.Environment = "staging"
-	ctx := context.Background()
-	if err := g.Start(ctx, m); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	if err := g.Finish(ctx, m); err != nil {
-		t.Fatalf("Finish: %v", err)
-	}
-	reqs := f.requests()
-	if len(reqs) != 5 {
-		t.Fatalf("got %d requests, want 5: %+v", len(reqs), reqs)
-	}
+	reqs := reportedRun(t, m)
 	base := "/api/v3/repos/bitflow-lms/pipeline"
 	wantRequest(t, reqs[0], "POST", base+"/deployments", map[string]any{
 		"environment": "staging", "production_environment": false, "auto_merge": false, "required_contexts": []string{},
