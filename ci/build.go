@@ -17,6 +17,7 @@ type builtImage struct {
 	App       string
 	Container *dagger.Container
 	Digest    string // content digest of the root filesystem
+	Started   time.Time
 	Took      time.Duration
 }
 
@@ -73,12 +74,12 @@ func syncAll(ctx context.Context, images []builtImage) ([]builtImage, error) {
 		wg.Add(1)
 		go func(img *builtImage, slot *error) {
 			defer wg.Done()
-			start := time.Now()
+			img.Started = time.Now().UTC()
 			ctr, err := img.Container.Sync(ctx)
 			if err == nil {
 				img.Digest, err = ctr.Rootfs().Digest(ctx)
 			}
-			img.Took = time.Since(start)
+			img.Took = time.Since(img.Started)
 			if err != nil {
 				*slot = fmt.Errorf("build %s: %w", img.App, err)
 			}

@@ -521,7 +521,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
 				}
 			}
-			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword, apps)
+			var format string
+			if inputArgs["format"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["format"]), &format)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg format", err))
+				}
+			}
+			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword, apps, format)
 		case "Summary":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
+	"time"
 
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/bitflow-lms/pipeline/ci/ecr"
@@ -31,6 +31,8 @@ import (
 // the image is retagged to --sha (ECR PutImage with the same manifest)
 // instead of being built. The table says, per image, built or reused.
 // --apps limits the run to some images (the workflow's build matrix).
+// --format json prints the same as a publish record with each image's build
+// and push (or retag) times: the input of summary --publish.
 //
 // All-or-nothing: every image that must be built is built first; if one
 // build fails nothing is pushed. Registry login: with-aws earlier in the
@@ -62,7 +64,14 @@ func (m *Bitflow) Publish(ctx context.Context,
 	// Comma-separated apps to publish (default all): one runner of the workflow's build matrix.
 	// +optional
 	apps string,
+	// Output: table (people) or json (a publish record for summary --publish).
+	// +optional
+	// +default="table"
+	format string,
 ) (string, error) {
+	if err := imagereuse.CheckFormat(format); err != nil {
+		return "", err
+	}
 	if err := manifest.CheckSHA(sha); err != nil {
 		return "", fmt.Errorf("--sha: %w", err)
 	}
@@ -86,25 +95,31 @@ func (m *Bitflow) Publish(ctx context.Context,
 	if err != nil {
 		return "", fmt.Errorf("nothing was pushed: %w", err)
 	}
-	byApp := map[string]*dagger.Container{}
+	byApp := map[string]builtImage{}
 	for _, b := range built {
-		byApp[b.App] = b.Container
+		byApp[b.App] = b
 	}
 
 	// push the new images under their input tag and the sha; retag the reused
+	rec := &imagereuse.Record{SHA: sha, Images: make([]imagereuse.Published, len(images))}
 	tags := release.Tags(sha, alsoLatest)
 	errs := make([]error, len(images))
 	var wg sync.WaitGroup
 	for i := range images {
 		wg.Add(1)
-		go func(img *imagereuse.Image) {
+		go func(img *imagereuse.Image, p *imagereuse.Published) {
 			defer wg.Done()
+			push := imagereuse.Span{StartedAt: time.Now().UTC()}
 			if img.Action == imagereuse.Build {
-				img.Digest, errs[i] = pushTags(ctx, r.auth(byApp[img.App]), img.App, img.Repository, append([]string{img.InputTag}, tags[0]))
-				return
+				b := byApp[img.App]
+				p.Build = &imagereuse.Span{StartedAt: b.Started, FinishedAt: b.Started.Add(b.Took)}
+				img.Digest, errs[i] = pushTags(ctx, r.auth(b.Container), img.App, img.Repository, append([]string{img.InputTag}, tags[0]))
+			} else {
+				errs[i] = r.retag(ctx, *img, tags[0])
 			}
-			errs[i] = r.retag(ctx, *img, tags[0])
-		}(&images[i])
+			push.FinishedAt = time.Now().UTC()
+			p.Image, p.Push = *img, &push
+		}(&images[i], &rec.Images[i])
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -117,9 +132,7 @@ func (m *Bitflow) Publish(ctx context.Context,
 			}
 		}
 	}
-	var b strings.Builder
-	imagereuse.WriteTable(&b, images)
-	return b.String(), nil
+	return rec.Render(format)
 }
 
 // Says which images of this commit must be built: JSON for the workflow's build matrix.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 )
 
 func TestHelpListsEveryFunction(t *testing.T) {
@@ -131,10 +133,20 @@ func TestPublishToLocalRegistry(t *testing.T) {
 	if n := len(row.FindAllString(out, -1)); n != 15 {
 		t.Fatalf("want 15 image rows (app, built|reused, input tag, digest), got %d:\n%s", n, out)
 	}
-	// Published again with nothing changed: every image is reused, none built.
-	again := mustSucceed(t, call(t, 30*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha+"1"))
-	if !strings.Contains(again, "0 built, 15 reused") {
-		t.Errorf("an unchanged release must reuse every image:\n%s", again)
+	// Published again with nothing changed: every image is reused, none
+	// built; the JSON record says so with each retag's time.
+	again := mustSucceed(t, call(t, 30*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha+"1", "--format", "json"))
+	rec, err := imagereuse.ParseRecord([]byte(again))
+	if err != nil {
+		t.Fatalf("publish --format json: %v\n%s", err, again)
+	}
+	if len(rec.Images) != 15 || rec.SHA != sha+"1" {
+		t.Fatalf("record of %d images for %q, want 15 for %s:\n%s", len(rec.Images), rec.SHA, sha+"1", again)
+	}
+	for _, p := range rec.Images {
+		if p.Built() || p.Build != nil || p.Push == nil || p.Push.FinishedAt.Before(p.Push.StartedAt) || p.Digest == "" {
+			t.Errorf("an unchanged release must reuse every image, with its retag timed: %+v", p)
+		}
 	}
 }
 
@@ -143,10 +155,14 @@ func TestPublishValidatesBeforeBuilding(t *testing.T) {
 		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "not-a-sha"},
 		{"publish", "--registry", "https://reg.example", "--sha", "abc1234"},
 		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "abc1234", "--registry-username", "ci"},
+		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "abc1234", "--format", "yaml"},
 	} {
 		r := call(t, 10*time.Minute, args...)
 		if r.err == nil {
 			t.Errorf("%v accepted", args)
+		}
+		if args[len(args)-1] == "yaml" && !strings.Contains(r.stdout+r.stderr, "want one of table, json") {
+			t.Errorf("%v: the error does not name the valid formats:\n%s", args, lastLines(r.stderr, 20))
 		}
 		if strings.Contains(r.stderr, "build-backend") || strings.Contains(r.stderr, "pnpm fetch") {
 			t.Errorf("%v: something was built before validation failed", args)
