@@ -20,19 +20,21 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // and saves the manifest.
 func (r *Run) serviceChange(service string, f func(*manifest.ServiceChange)) {
 	r.mu.Lock()
-	var c *manifest.ServiceChange
-	for i := range r.Manifest.Services {
-		if r.Manifest.Services[i].Service == service {
-			c = &r.Manifest.Services[i]
-		}
-	}
-	if c == nil {
-		r.Manifest.Services = append(r.Manifest.Services, manifest.ServiceChange{Service: service, Cluster: r.Env.Cluster})
-		c = &r.Manifest.Services[len(r.Manifest.Services)-1]
-	}
-	f(c)
+	f(r.serviceEntry(service))
 	r.mu.Unlock()
 	r.Save()
+}
+
+// serviceEntry finds or adds the manifest entry of a service; the caller
+// holds r.mu.
+func (r *Run) serviceEntry(service string) *manifest.ServiceChange {
+	for i := range r.Manifest.Services {
+		if r.Manifest.Services[i].Service == service {
+			return &r.Manifest.Services[i]
+		}
+	}
+	r.Manifest.Services = append(r.Manifest.Services, manifest.ServiceChange{Service: service, Cluster: r.Env.Cluster})
+	return &r.Manifest.Services[len(r.Manifest.Services)-1]
 }
 
 // recordBefore writes both colours' real state before anything changes, so
@@ -70,16 +72,16 @@ func (s *Colours) deployIdle(ctx context.Context, run *Run, taskDef string, desi
 		run.serviceChange(s.idle.Service, func(sc *manifest.ServiceChange) {
 			sc.TaskDefinitionAfter, sc.DesiredCountAfter = taskDef, desired
 		})
+		run.rolloutStarted(since, s.idle.Service)
 		run.Printf("    %s: deployment of %s with %d tasks started", s.idle.Service, shortARN(taskDef), desired)
 		return nil
 	}); err != nil {
 		return err
 	}
 	return run.Stage(ctx, StageWaitIdle, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: []string{s.idle.Service},
+		return run.waitRollouts(ctx, ecs.WaitOptions{Cluster: run.Env.Cluster, Services: []string{s.idle.Service},
 			Expect: map[string]string{s.idle.Service: taskDef}, Timeout: run.Env.Timeouts.Deploy.Duration,
 			Poll: run.Env.Timeouts.Poll.Duration, Out: run.Out, Since: since})
-		return err
 	})
 }
 
@@ -136,15 +138,15 @@ func (s *Colours) deployOthers(ctx context.Context, run *Run) error {
 	}
 	since := run.now()
 	if err := run.Stage(ctx, StageDeployOthers, func(ctx context.Context) error {
-		_, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, updates)
+		done, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, updates)
+		run.rolloutStarted(since, done...)
 		return err
 	}); err != nil {
 		return err
 	}
 	err := run.Stage(ctx, StageWaitOthers, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock, Cluster: run.Env.Cluster, Services: names, Expect: expect,
+		return run.waitRollouts(ctx, ecs.WaitOptions{Cluster: run.Env.Cluster, Services: names, Expect: expect,
 			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration, Out: run.Out, Since: since})
-		return err
 	})
 	if err != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), switchBackTimeout)

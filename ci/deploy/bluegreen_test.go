@@ -57,6 +57,16 @@ func TestBlueGreenCleanDeploy(t *testing.T) {
 	if fe := byService["bitflow-frontend-student"]; fe.TaskDefinitionAfter == "" || fe.TaskDefinitionAfter == fe.TaskDefinitionBefore {
 		t.Errorf("frontend change %+v", fe)
 	}
+	// Rollouts: the idle colour's in deploy-idle..wait-idle, the frontends' in deploy-others..wait-others; the old colour only scales.
+	for svc, stages := range map[string][2]string{"bitflow-backend-green": {StageDeployIdle, StageWaitIdle}, "bitflow-frontend-student": {StageDeployOthers, StageWaitOthers}} {
+		ro := byService[svc].Rollout
+		if ro == nil || ro.Result != manifest.RolloutStable || ro.StartedAt.Before(m.Stage(stages[0]).StartedAt) || ro.FinishedAt.After(m.Stage(stages[1]).FinishedAt) {
+			t.Errorf("%s: rollout %+v, want stable within %s..%s", svc, ro, stages[0], stages[1])
+		}
+	}
+	if bl.Rollout != nil {
+		t.Errorf("the old colour was only scaled down, yet has a rollout %+v", bl.Rollout)
+	}
 	changes := b.productionChanges()
 	if len(changes) != 1 || changes[0].Weights["bitflow-backend-green"] != 100 || len(changes[0].NotHealthy) != 0 {
 		t.Errorf("production listener changes %+v, want one switch to a healthy green", changes)

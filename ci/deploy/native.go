@@ -165,6 +165,9 @@ func (s *Native) start(ctx context.Context, run *Run, list []*nativeService, nex
 		run.serviceChange(ns.t.Service, func(c *manifest.ServiceChange) {
 			c.ServiceDeployments = append(c.ServiceDeployments, manifest.ServiceDeployment{Arn: ns.arn, TaskDefinition: td, Rollback: !next})
 		})
+		if next {
+			run.rolloutStarted(since, ns.t.Service)
+		}
 		run.Printf("    %s: service deployment %s of %s started", ns.t.Service, shortARN(ns.arn), shortARN(td))
 	}
 	return nil
@@ -184,6 +187,9 @@ func (s *Native) watchAll(ctx context.Context, run *Run, list []*nativeService) 
 		go func() {
 			defer wg.Done()
 			err := s.watch(wctx, run, ns, true)
+			if err != nil {
+				run.rolloutEnded(ns.t.Service, rolloutResult(ctx, err))
+			}
 			if err == nil || errors.Is(err, context.Canceled) && ctx.Err() == nil {
 				return
 			}

@@ -64,6 +64,12 @@ func TestNativeBlueGreenCleanDeploy(t *testing.T) {
 		c := serviceChangeOf(m, s.Name)
 		if c == nil || len(c.ServiceDeployments) != 1 || !strings.Contains(c.ServiceDeployments[0].Arn, ":service-deployment/") {
 			t.Errorf("%s: manifest service deployments %+v", s.Name, c)
+			continue
+		}
+		// The rollout spans the gates: from UpdateService to SUCCESSFUL, inside deploy..wait.
+		if ro, wait := c.Rollout, m.Stage(StageWait); ro == nil || ro.Result != manifest.RolloutStable ||
+			ro.StartedAt.Before(m.Stage(StageDeploy).StartedAt) || ro.FinishedAt.After(wait.FinishedAt) || !ro.FinishedAt.After(ro.StartedAt) {
+			t.Errorf("%s: rollout %+v, want stable within deploy..wait (%v..%v)", s.Name, ro, m.Stage(StageDeploy).StartedAt, wait.FinishedAt)
 		}
 	}
 	for _, want := range []string{"POST_TEST_TRAFFIC_SHIFT", "BAKE_TIME", "gate at PRODUCTION_TRAFFIC_SHIFT (0.0% production)", "gate at POST_PRODUCTION_TRAFFIC_SHIFT (100.0% production)"} {
@@ -257,6 +263,18 @@ func TestNativeOneOf15RollsBackTheReleaseFails(t *testing.T) {
 	if m.Outcome != manifest.OutcomeRolledBack {
 		t.Errorf("outcome %s", m.Outcome)
 	}
+	// The service whose gate failed ended failed; the others ended too
+	// (stable before the failure, or stopped by it), none is left open.
+	for _, sc := range m.Services {
+		switch ro := sc.Rollout; {
+		case ro == nil || !ro.Ended():
+			t.Errorf("%s: rollout %+v left open", sc.Service, ro)
+		case sc.Service == bad && ro.Result != manifest.RolloutFailed:
+			t.Errorf("%s: rollout %s, want failed", sc.Service, ro.Result)
+		case sc.Service != bad && ro.Result == manifest.RolloutFailed:
+			t.Errorf("%s: rollout failed, but only %s's gate did", sc.Service, bad)
+		}
+	}
 }
 
 func TestNativeWaitUntilReturnsAtTheStageAndECSFinishesAlone(t *testing.T) {
@@ -273,6 +291,9 @@ func TestNativeWaitUntilReturnsAtTheStageAndECSFinishesAlone(t *testing.T) {
 	}
 	if !strings.Contains(n.out.String(), "reached BAKE_TIME (--wait-until)") {
 		t.Errorf("no --wait-until line:\n%s", n.out.String())
+	}
+	if ro := serviceChangeOf(m, "bitflow-backend").Rollout; ro == nil || ro.Ended() || !ro.FinishedAt.IsZero() {
+		t.Errorf("rollout %+v: ECS finishes it after the run, so the run must not record an end", ro)
 	}
 	calls := n.srv.CountCalls("ecs.DescribeServiceDeployments")
 	n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusSuccessful)

@@ -11,6 +11,7 @@ import (
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // NativeFailure is a native deployment that ECS rolled back or stopped
@@ -110,6 +111,9 @@ func (s *Native) watch(ctx context.Context, run *Run, ns *nativeService, gated b
 		}
 		switch sd.Status {
 		case ecstypes.ServiceDeploymentStatusSuccessful:
+			if gated {
+				run.rolloutEnded(ns.t.Service, manifest.RolloutStable)
+			}
 			return nil
 		case ecstypes.ServiceDeploymentStatusRollbackRequested, ecstypes.ServiceDeploymentStatusRollbackInProgress,
 			ecstypes.ServiceDeploymentStatusRollbackSuccessful, ecstypes.ServiceDeploymentStatusRollbackFailed,

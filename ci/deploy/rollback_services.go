@@ -41,7 +41,8 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 			expect[b.name] = b.to
 			r.Printf("    %s: %s -> %s", b.name, shortARN(b.from), shortARN(b.to))
 		}
-		_, err = ecs.UpdateServices(ctx, r.ecs, r.Env.Cluster, updates)
+		done, err := ecs.UpdateServices(ctx, r.ecs, r.Env.Cluster, updates)
+		r.rolloutStarted(since, done...)
 		return err
 	}); err != nil {
 		return err
@@ -54,9 +55,8 @@ func (r *Run) restoreServices(ctx context.Context, orig *manifest.Manifest, skip
 		for n := range expect {
 			wait = append(wait, n)
 		}
-		_, err := ecs.WaitStable(ctx, r.ecs, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: wait, Expect: expect,
+		return r.waitRollouts(ctx, ecs.WaitOptions{Cluster: r.Env.Cluster, Services: wait, Expect: expect,
 			Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration, Out: r.Out, Since: since})
-		return err
 	})
 }
 

@@ -25,6 +25,7 @@ func (Rolling) Prepare(ctx context.Context, run *Run) error { return nil }
 
 // Deploy runs the stages deploy (UpdateService for every target,
 // concurrently), wait (all stable) and health (if URLs are configured).
+// Each service's rollout (UpdateService to stable or failed) is recorded.
 func (Rolling) Deploy(ctx context.Context, run *Run) error {
 	var updates []ecs.ServiceUpdate
 	expect := map[string]string{}
@@ -42,6 +43,7 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 	if err := run.Stage(ctx, StageDeploy, func(ctx context.Context) error {
 		done, err := ecs.UpdateServices(ctx, run.ecs, run.Env.Cluster, updates)
 		moved = done
+		run.rolloutStarted(since, done...)
 		for _, s := range done {
 			run.Printf("    %s: deployment of %s started", s, shortARN(expect[s]))
 		}
@@ -50,12 +52,11 @@ func (Rolling) Deploy(ctx context.Context, run *Run) error {
 		return run.revertRolling(ctx, moved, err)
 	}
 	if err := run.Stage(ctx, StageWait, func(ctx context.Context) error {
-		_, err := ecs.WaitStable(ctx, run.ecs, ecs.WaitOptions{Clock: run.clock,
+		return run.waitRollouts(ctx, ecs.WaitOptions{
 			Cluster: run.Env.Cluster, Services: names, Expect: expect,
 			Timeout: run.Env.Timeouts.Deploy.Duration, Poll: run.Env.Timeouts.Poll.Duration,
 			Out: run.Out, Since: since,
 		})
-		return err
 	}); err != nil {
 		return run.revertRolling(ctx, moved, err)
 	}

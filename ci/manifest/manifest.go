@@ -15,7 +15,9 @@ import (
 
 // SchemaVersion is bumped when the JSON shape changes. Version 2 added who
 // started the run (startedBy, runUrl), what it replaced or undoes, and the
-// commit time; version 1 manifests are still read.
+// commit time; version 1 manifests are still read. Optional fields (a
+// service's rollout) come without a bump, so that a toolkit that predates
+// them still reads the ledger: JSON readers skip what they do not know.
 const SchemaVersion = 2
 
 // Outcome is the final state of a deploy.
@@ -88,7 +90,34 @@ type ServiceChange struct {
 	// ServiceDeployments are the ECS service deployments of a native
 	// strategy, in order (a rollback redeploy comes after the deployment).
 	ServiceDeployments []ServiceDeployment `json:"serviceDeployments,omitempty"`
+	// Rollout is when the run's deployment of the service started and
+	// ended (nil: the run did not deploy it, or its manifest predates it).
+	Rollout *Rollout `json:"rollout,omitempty"`
 }
+
+// RolloutResult is how a service's rollout ended.
+type RolloutResult string
+
+const (
+	RolloutStable RolloutResult = "stable" // the new task definition runs, steady
+	RolloutFailed RolloutResult = "failed" // ECS rolled it back, its tasks kept failing, a gate failed, or it timed out
+	// RolloutStopped: the run stopped waiting before it was stable, because
+	// another service failed or the run was cancelled.
+	RolloutStopped RolloutResult = "stopped"
+)
+
+// Rollout is one service's deployment within a run: from the UpdateService
+// that started it to when it was seen stable or failed. FinishedAt is zero
+// and Result empty while it runs, or when the run handed it to ECS before
+// the end (a native strategy's --wait-until).
+type Rollout struct {
+	StartedAt  time.Time     `json:"startedAt"`
+	FinishedAt time.Time     `json:"finishedAt,omitzero"`
+	Result     RolloutResult `json:"result,omitempty"`
+}
+
+// Ended is true once the rollout has a result.
+func (r *Rollout) Ended() bool { return r != nil && r.Result != "" }
 
 // ServiceDeployment is one ECS service deployment a native strategy started.
 type ServiceDeployment struct {
