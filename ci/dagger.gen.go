@@ -542,7 +542,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg manifest", err))
 				}
 			}
-			return (*Bitflow).Summary(&parent, ctx, manifest)
+			var publish []*dagger.File
+			if inputArgs["publish"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["publish"]), &publish)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg publish", err))
+				}
+			}
+			return (*Bitflow).Summary(&parent, ctx, manifest, publish)
 		case "TestBackend":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
@@ -12,19 +13,43 @@ import (
 // Renders a release manifest as the Markdown job summary.
 //
 // The same renderer the GitHub Actions job summary uses (append the output
-// to $GITHUB_STEP_SUMMARY): a Mermaid gantt of the release's stages, then the
-// outcome, the stages, the images (built or reused, digest) and the services.
+// to $GITHUB_STEP_SUMMARY): the outcome, a Mermaid gantt of the release
+// (each image's build and push from the publish records, the deploy's
+// stages, each service's rollout), then the stages, the images (built or
+// reused, input tag, digest) and the services. --publish takes the records
+// of publish --format json, repeated (the build matrix's and the deploy
+// job's): an image built by any of them counts as built.
 //
 // Example: dagger call summary --manifest manifest.json >> "$GITHUB_STEP_SUMMARY"
+// Example: dagger call summary --manifest manifest.json --publish publish-backend.json --publish publish.json
 func (m *Bitflow) Summary(ctx context.Context,
 	// Release manifest written by deploy or rollback.
 	manifest *dagger.File,
+	// Publish records (publish --format json) of this release, repeatable.
+	// +optional
+	publish []*dagger.File,
 ) (string, error) {
 	man, err := readManifest(ctx, manifest)
 	if err != nil {
 		return "", err
 	}
-	return report.SummaryMarkdown(man), nil
+	var records []*imagereuse.Record
+	for i, f := range publish {
+		body, err := f.Contents(ctx)
+		if err != nil {
+			return "", fmt.Errorf("--publish %d: %w", i+1, err)
+		}
+		r, err := imagereuse.ParseRecord([]byte(body))
+		if err != nil {
+			return "", fmt.Errorf("--publish %d: %w", i+1, err)
+		}
+		records = append(records, r)
+	}
+	pub, err := report.PublishRecord(man, records)
+	if err != nil {
+		return "", fmt.Errorf("--publish: %w", err)
+	}
+	return report.SummaryMarkdown(man, pub), nil
 }
 
 // Fails unless the release manifest records a succeeded run.

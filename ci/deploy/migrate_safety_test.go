@@ -31,7 +31,7 @@ func TestMigrationLogTailIsScrubbedEverywhere(t *testing.T) {
 	slackJSON, _ := json.Marshal(report.SlackMessage(m, "https://ci.example/runs/1", "https://github.com/o/r"))
 	for where, text := range map[string]string{
 		"error": err.Error(), "manifest on disk": string(disk), "ledger record": string(ledgerJSON),
-		"slack message": string(slackJSON), "job summary": report.SummaryMarkdown(m),
+		"slack message": string(slackJSON), "job summary": report.SummaryMarkdown(m, nil),
 	} {
 		for _, secret := range []string{"hunter2", "s3cr3t-pw", "tok-123456"} {
 			if strings.Contains(text, secret) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
@@ -33,6 +34,7 @@ func sampleManifest() *manifest.Manifest {
 			Service: "bitflow-backend-green", Cluster: "bitflow-cluster",
 			TaskDefinitionBefore: "arn:aws:ecs:us-east-1:123456789012:task-definition/bitflow-backend:41",
 			TaskDefinitionAfter:  "arn:aws:ecs:us-east-1:123456789012:task-definition/bitflow-backend:42",
+			Rollout:              &manifest.Rollout{StartedAt: t0.Add(99 * time.Second), FinishedAt: t0.Add(170 * time.Second), Result: manifest.RolloutStable},
 		}},
 		Stages: []manifest.Stage{
 			stage("validate", 0, 1),
@@ -45,6 +47,22 @@ func sampleManifest() *manifest.Manifest {
 		StartedAt:      t0,
 		FinishedAt:     t0.Add(185 * time.Second),
 	}
+}
+
+// samplePublish is the merged publish record of sampleManifest's release:
+// the build matrix built and pushed the backend before the deploy started;
+// the deploy job's publish retagged the student portal.
+func samplePublish() *imagereuse.Record {
+	span := func(fromSec, toSec int) *imagereuse.Span {
+		return &imagereuse.Span{StartedAt: t0.Add(time.Duration(fromSec) * time.Second), FinishedAt: t0.Add(time.Duration(toSec) * time.Second)}
+	}
+	repo := "123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-"
+	return &imagereuse.Record{SHA: sampleSHA, Images: []imagereuse.Published{
+		{Image: imagereuse.Image{App: "backend", Repository: repo + "backend", InputTag: "in-" + strings.Repeat("1", 32), Action: imagereuse.Build, Digest: "sha256:" + strings.Repeat("a", 64)},
+			Build: span(-400, -190), Push: span(-190, -172)},
+		{Image: imagereuse.Image{App: "student", Repository: repo + "student", InputTag: "in-" + strings.Repeat("2", 32), Action: imagereuse.Reuse, Digest: "sha256:" + strings.Repeat("b", 64)},
+			Push: span(-20, -18)},
+	}}
 }
 
 // longReason is longer than GitHub's 140-character description limit.

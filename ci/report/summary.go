@@ -5,15 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // Summary appends a Markdown report of the run to the GitHub Actions job
 // summary file (the path in GITHUB_STEP_SUMMARY): the outcome, a Mermaid
-// gantt of the stages, a table of stages with status and duration, the images with their digests, and the
-// service changes.
+// gantt of the stages and service rollouts, a table of stages with status
+// and duration, the images with their digests, and the service changes.
+// (The deploy job's own summary step adds the publish records:
+// SummaryMarkdown with a record.)
 type Summary struct {
 	path string
 }
@@ -39,7 +43,7 @@ func (s *Summary) Finish(_ context.Context, m *manifest.Manifest) error {
 	if err != nil {
 		return fmt.Errorf("summary reporter: open %s: %w", s.path, err)
 	}
-	_, werr := f.WriteString(SummaryMarkdown(m))
+	_, werr := f.WriteString(SummaryMarkdown(m, nil))
 	cerr := f.Close()
 	if err := errors.Join(werr, cerr); err != nil {
 		return fmt.Errorf("summary reporter: write %s: %w", s.path, err)
@@ -47,8 +51,12 @@ func (s *Summary) Finish(_ context.Context, m *manifest.Manifest) error {
 	return nil
 }
 
-// SummaryMarkdown renders the job summary of a run.
-func SummaryMarkdown(m *manifest.Manifest) string {
+// SummaryMarkdown renders the job summary of a run: the outcome, the
+// release as a Mermaid gantt (Gantt: image builds and the publish from the
+// publish record pub, nil when there is none; the stages; each service's
+// rollout), then the tables of stages, images (built or reused, input tag,
+// digest) and services.
+func SummaryMarkdown(m *manifest.Manifest, pub *imagereuse.Record) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s %s\n\n", summaryIcon(m.Outcome), cell(title(m)))
 
@@ -64,13 +72,17 @@ func SummaryMarkdown(m *manifest.Manifest) string {
 	if m.ID != "" {
 		fmt.Fprintf(&b, "| Manifest | `%s` |\n", cell(m.ID))
 	}
+	if pub != nil {
+		built, reused := splitImages(pub)
+		fmt.Fprintf(&b, "| Images | %d built, %d reused |\n", len(built), reused)
+	}
 	b.WriteString("\n")
 
 	if f := failureText(m); f != "" {
 		fmt.Fprintf(&b, "**Failure:** %s\n\n", cell(f))
 	}
 
-	b.WriteString(Gantt(m))
+	b.WriteString(Gantt(m, pub))
 	b.WriteString("### Stages\n\n| Stage | Status | Duration | Error |\n|---|---|---|---|\n")
 	for _, s := range m.Stages {
 		fmt.Fprintf(&b, "| %s | %s %s | %s | %s |\n", cell(s.Name), stageIcon(s.Status), s.Status, formatDuration(s.Duration()), cell(s.Error))
@@ -80,28 +92,69 @@ func SummaryMarkdown(m *manifest.Manifest) string {
 	}
 	b.WriteString("\n")
 
-	if len(m.Images) > 0 {
-		b.WriteString("### Images\n\n| App | Image | Digest |\n|---|---|---|\n")
-		for _, img := range m.Images {
-			digest := img.Digest
-			if digest == "" {
-				digest = "_not resolved_"
-			} else {
-				digest = "`" + cell(digest) + "`"
-			}
-			fmt.Fprintf(&b, "| %s | `%s:%s` | %s |\n", cell(img.App), cell(img.Repository), cell(img.Tag), digest)
-		}
-		b.WriteString("\n")
-	}
+	writeImages(&b, m, pub)
 
 	if len(m.Services) > 0 {
-		b.WriteString("### Services\n\n| Service | Task definition before | Task definition after |\n|---|---|---|\n")
+		b.WriteString("### Services\n\n| Service | Task definition before | Task definition after | Rollout |\n|---|---|---|---|\n")
 		for _, sc := range m.Services {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(sc.Service), code(sc.TaskDefinitionBefore), code(sc.TaskDefinitionAfter))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(sc.Service), code(sc.TaskDefinitionBefore), code(sc.TaskDefinitionAfter), rolloutCell(sc.Rollout))
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// writeImages writes the images table: the manifest's images, then any
+// the publish record has that the manifest lacks (a deploy that stopped
+// before it recorded them), each with what publish did.
+func writeImages(b *strings.Builder, m *manifest.Manifest, pub *imagereuse.Record) {
+	images := append([]manifest.Image(nil), m.Images...)
+	if pub != nil {
+		for _, p := range pub.Images {
+			if !slices.ContainsFunc(images, func(i manifest.Image) bool { return i.App == p.App }) {
+				images = append(images, manifest.Image{App: p.App, Repository: p.Repository, Tag: pub.SHA, Digest: p.Digest})
+			}
+		}
+	}
+	if len(images) == 0 {
+		return
+	}
+	b.WriteString("### Images\n\n| App | Image | Built or reused | Input tag | Digest |\n|---|---|---|---|---|\n")
+	for _, img := range images {
+		digest := "_not resolved_"
+		if img.Digest != "" {
+			digest = "`" + cell(img.Digest) + "`"
+		}
+		what, input := "—", "—"
+		if p, ok := pub.Find(img.App); ok {
+			what, input = publishedCell(p), code(p.InputTag)
+		}
+		fmt.Fprintf(b, "| %s | `%s:%s` | %s | %s | %s |\n", cell(img.App), cell(img.Repository), cell(img.Tag), what, input, digest)
+	}
+	b.WriteString("\n")
+}
+
+// publishedCell says what publish did with an image: built (and how long
+// the build took) or reused.
+func publishedCell(p imagereuse.Published) string {
+	if !p.Built() {
+		return "reused"
+	}
+	if p.Build != nil {
+		return "built in " + formatDuration(p.Build.Duration())
+	}
+	return "built"
+}
+
+// rolloutCell says how a service's rollout went and how long it took.
+func rolloutCell(ro *manifest.Rollout) string {
+	switch {
+	case ro == nil:
+		return "—"
+	case !ro.Ended():
+		return "unfinished"
+	}
+	return fmt.Sprintf("%s in %s", ro.Result, formatDuration(ro.FinishedAt.Sub(ro.StartedAt)))
 }
 
 // cell makes text safe inside a Markdown table cell: one line, pipes escaped.

@@ -13,7 +13,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 func TestSummaryMarkdownSuccessGolden(t *testing.T) {
-	got := SummaryMarkdown(sampleManifest())
+	got := SummaryMarkdown(sampleManifest(), samplePublish())
 	golden := filepath.Join("testdata", "summary_success.md")
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -33,8 +33,11 @@ func TestSummaryMarkdownSuccessGolden(t *testing.T) {
 		"| Outcome | **succeeded** |",
 		"| Stage | Status | Duration | Error |",
 		"| migrate | ✅ succeeded | 1m35s |  |",
-		"| backend | `123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend:" + sampleSHA + "` | `sha256:" + strings.Repeat("a", 64) + "` |",
-		"| bitflow-backend-green | `arn:aws:ecs:us-east-1:123456789012:task-definition/bitflow-backend:41` | `arn:aws:ecs:us-east-1:123456789012:task-definition/bitflow-backend:42` |",
+		"| Images | 1 built, 1 reused |",
+		"| App | Image | Built or reused | Input tag | Digest |",
+		"| backend | `123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend:" + sampleSHA + "` | built in 3m30s | `in-" + strings.Repeat("1", 32) + "` | `sha256:" + strings.Repeat("a", 64) + "` |",
+		"| student | `123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-student:" + sampleSHA + "` | reused | `in-" + strings.Repeat("2", 32) + "` | `sha256:" + strings.Repeat("b", 64) + "` |",
+		"| bitflow-backend-green | `arn:aws:ecs:us-east-1:123456789012:task-definition/bitflow-backend:41` | `arn:aws:ecs:us-east-1:123456789012:task-definition/bitflow-backend:42` | stable in 1m11s |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q", want)
@@ -47,13 +50,13 @@ func TestSummaryMarkdownFailure(t *testing.T) {
 	m.FailureReason = "exit 1 | see log\nline two"
 	m.Stages[2].Error = m.FailureReason
 	m.Images[1].Digest = ""
-	got := SummaryMarkdown(m)
+	got := SummaryMarkdown(m, nil)
 	for _, want := range []string{
 		"## ❌ Deploy of 0123456 to production failed",
 		"| Outcome | **failed** |",
 		`**Failure:** migrate: exit 1 \| see log line two`,
 		`| migrate | ❌ failed | 1m35s | exit 1 \| see log line two |`,
-		"| student | `123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-student:" + sampleSHA + "` | _not resolved_ |",
+		"| student | `123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-student:" + sampleSHA + "` | — | — | _not resolved_ |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("failure summary lacks %q\n%s", want, got)

@@ -7,7 +7,7 @@
 //	bitflow-deploy rollback --env production [--sha S|--manifest F] undo the newest release in the ledger
 //	bitflow-deploy releases --env production                      the ledger's history and DORA summary
 //	bitflow-deploy lock     status|release --env production        the environment's deploy lock
-//	bitflow-deploy summary  --manifest <file>                     the Markdown job summary of a run
+//	bitflow-deploy summary  --manifest <file> [--publish <file>]  the Markdown job summary of a run
 //	bitflow-deploy outcome  --manifest <file>                     exit 1 unless the run succeeded
 //	bitflow-deploy emulator [--seed] [-- command...]              serve the in-repo AWS emulator
 //

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bitflow-lms/pipeline/ci/imagereuse"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
@@ -49,6 +50,58 @@ func TestSummaryAppendsToStepSummary(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b)
 		}
+	}
+}
+
+// TestSummaryDrawsThePublishRecords: --publish, repeated, merges the
+// build matrix's record with the deploy job's retag (the build survives)
+// and draws the build, the push and the stages on one chart; a record of
+// another commit is refused.
+func TestSummaryDrawsThePublishRecords(t *testing.T) {
+	path := writeManifest(t, manifest.OutcomeSucceeded)
+	start := time.Date(2026, 11, 25, 9, 50, 0, 0, time.UTC)
+	span := func(from, to int) *imagereuse.Span {
+		return &imagereuse.Span{StartedAt: start.Add(time.Duration(from) * time.Second), FinishedAt: start.Add(time.Duration(to) * time.Second)}
+	}
+	img := imagereuse.Image{App: "backend", Repository: "reg/bitflow-backend", InputTag: "in-0123", Digest: "sha256:aa"}
+	built, retagged := img, img
+	built.Action, retagged.Action = imagereuse.Build, imagereuse.Reuse
+	dir := t.TempDir()
+	write := func(name string, r *imagereuse.Record) string {
+		js, err := r.Render(imagereuse.FormatJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(js), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	matrix := write("publish-backend.json", &imagereuse.Record{SHA: "abcdef0123456789", Images: []imagereuse.Published{{Image: built, Build: span(0, 300), Push: span(300, 320)}}})
+	final := write("publish.json", &imagereuse.Record{SHA: "abcdef0123456789", Images: []imagereuse.Published{{Image: retagged, Push: span(590, 591)}}})
+
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"summary", "--manifest", path, "--publish", matrix, "--publish", final}, &out, &errb, func(string) string { return "" })
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"section Images (1 built, 0 reused)", "    backend 5m00s :done, i0,", "    push backend 20s :done, p0,", "section Deploy",
+		"| backend | `reg/bitflow-backend:abcdef0123456789` | built in 5m00s | `in-0123` | `sha256:aa` |", // the manifest lacks it: from the record
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	other := write("other.json", &imagereuse.Record{SHA: "9999999"})
+	out.Reset()
+	errb.Reset()
+	if code := run(context.Background(), []string{"summary", "--manifest", path, "--publish", other}, &out, &errb, func(string) string { return "" }); code != 1 || !strings.Contains(errb.String(), "9999999") {
+		t.Errorf("a record of another commit: exit %d, %q", code, errb.String())
+	}
+	if code := run(context.Background(), []string{"summary", "--manifest", path, "--publish", filepath.Join(dir, "missing.json")}, &out, &errb, func(string) string { return "" }); code != 1 {
+		t.Errorf("a missing record: exit %d", code)
 	}
 }
 
