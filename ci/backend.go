@@ -33,7 +33,7 @@ func (m *Bitflow) TestBackend(ctx context.Context) (string, error) {
 	}
 	out, err := ctr.Stdout(ctx)
 	if err != nil {
-		return "", fmt.Errorf("test-backend: %w", err)
+		return "", fmt.Errorf("test-backend: %w", readableErr(err))
 	}
 	return out, nil
 }

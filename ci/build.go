@@ -81,7 +81,7 @@ func syncAll(ctx context.Context, images []builtImage) ([]builtImage, error) {
 			}
 			img.Took = time.Since(img.Started)
 			if err != nil {
-				*slot = fmt.Errorf("build %s: %w", img.App, err)
+				*slot = fmt.Errorf("build %s: %w", img.App, readableErr(err))
 			}
 		}(&images[i], &errs[i])
 	}

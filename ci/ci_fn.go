@@ -1,15 +1,16 @@
 package main
 
 import (
-	"os"
-
 	"context"
 	"errors"
 	"fmt"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/internal/readable"
 )
 
 // CiResult is what ci returns: the report and the composer.lock ci tested
@@ -62,7 +63,7 @@ func (m *Bitflow) Ci(ctx context.Context,
 			return nil, err
 		}
 		if _, err := res.Lock.Sync(ctx); err != nil {
-			return nil, fmt.Errorf("bitflow-core/composer.lock is missing and resolving it failed (lock-backend needs Packagist): %w", err)
+			return nil, fmt.Errorf("bitflow-core/composer.lock is missing and resolving it failed (lock-backend needs Packagist): %w", readableErr(err))
 		}
 		m = m.withBackendLock(res.Lock)
 	}
@@ -100,7 +101,7 @@ func (m *Bitflow) Ci(ctx context.Context,
 			errs = append(errs, fmt.Errorf("%s: %w", p.name, p.err))
 		}
 		fmt.Fprintf(&summary, "%s  %-13s %6.1fs\n", status, p.name, p.took.Seconds())
-		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, tail(p.out, 40))
+		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, readable.Tail(p.out, 40))
 	}
 	if res.LockResolved {
 		summary.WriteString(lockMissingBanner + "\n")
@@ -117,12 +118,3 @@ const lockMissingBanner = `
 !!! bitflow-core/composer.lock is NOT COMMITTED. ci resolved it once and tested and audited
 !!! exactly that set. Commit it:  dagger call ci lock export --path bitflow-core/composer.lock
 !!! (or: dagger call lock-backend export --path bitflow-core/composer.lock) and git add it.`
-
-// tail keeps the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = append([]string{fmt.Sprintf("... (%d lines)", len(lines)-n)}, lines[len(lines)-n:]...)
-	}
-	return strings.Join(lines, "\n") + "\n"
-}

@@ -33,7 +33,7 @@ func (m *Bitflow) TestFrontend(ctx context.Context) (string, error) {
 	}
 	out, err := ctr.WithExec([]string{"pnpm", "test"}).Stdout(ctx)
 	if err != nil {
-		return "", fmt.Errorf("test-frontend: %w", err)
+		return "", fmt.Errorf("test-frontend: %w", readableErr(err))
 	}
 	return out, nil
 }
