@@ -452,3 +452,47 @@ func TestDeployBuildsEachImageOnceAndFansOut(t *testing.T) {
 		t.Error("the deploy job must publish (retag) the release before deploying")
 	}
 }
+
+// TestPublishRecordsReachTheSummary: each matrix runner's publish writes
+// its JSON record and uploads it; the deploy job downloads them all (same
+// run, one directory), writes its own publish's record, and the job summary
+// passes every record it has to `dagger call summary`.
+func TestPublishRecordsReachTheSummary(t *testing.T) {
+	w := load(t, deployPath)
+	build := w.Jobs["build"]
+	if st := findRun(build, "publish --registry"); st == nil || !strings.Contains(st.Run, `--format json > "publish-${APP}.json"`) {
+		t.Error(`each matrix runner must write its publish record: publish ... --format json > "publish-${APP}.json"`)
+	}
+	up := findStep(build, "actions/upload-artifact@")
+	if up == nil || up.With["path"] != "publish-${{ matrix.app }}.json" || !strings.HasPrefix(up.With["name"], "publish-record-") {
+		t.Errorf("the matrix runner must upload its record as publish-record-<app>: %+v", up)
+	}
+	deploy := w.Jobs["deploy"]
+	down := findStep(deploy, "actions/download-artifact@")
+	if down == nil || down.With["pattern"] != "publish-record-*" || down.With["merge-multiple"] != "true" || down.With["path"] != "publish-records" {
+		t.Fatalf("the deploy job must download every matrix record into publish-records: %+v", down)
+	}
+	if down.With["run-id"] != "" || down.With["github-token"] != "" {
+		t.Errorf("the records come from this run only: %+v", down.With)
+	}
+	publish, summary := -1, -1
+	for i, st := range deploy.Steps {
+		if strings.Contains(st.Run, "publish --registry") {
+			publish = i
+			if !strings.Contains(st.Run, "--format json > publish.json") {
+				t.Error("the deploy job's publish must write publish.json")
+			}
+		}
+		if strings.Contains(st.Run, "call summary --manifest") {
+			summary = i
+			for _, want := range []string{"publish-records/*.json publish.json", `--publish "$record"`} {
+				if !strings.Contains(st.Run, want) {
+					t.Errorf("the summary step lacks %q", want)
+				}
+			}
+		}
+	}
+	if i := stepIndex(deploy, "actions/download-artifact@"); publish < 0 || summary < 0 || i > summary || publish > summary {
+		t.Errorf("steps out of order: download %d, publish %d, summary %d", i, publish, summary)
+	}
+}
