@@ -40,9 +40,11 @@ func Gantt(m *manifest.Manifest, pub *imagereuse.Record) string {
 	if b.Len() == 0 {
 		return ""
 	}
+	// Unix milliseconds ("x"), not seconds ("X"): recent Mermaid releases
+	// read a task's numeric start as milliseconds under either format.
 	return "```mermaid\ngantt\n" +
 		fmt.Sprintf("    title %s\n", ganttLabel(title(m))) +
-		"    dateFormat X\n    axisFormat %H:%M:%S\n" +
+		"    dateFormat x\n    axisFormat %H:%M:%S\n" +
 		b.String() + "```\n\n"
 }
 
@@ -53,12 +55,13 @@ type ganttSection struct {
 }
 
 // ganttBar is one task row: label and duration, state, a unique id, and
-// the start and end in Unix seconds (a bar must have a width: at least 1s).
+// the start and end in Unix milliseconds (a bar must have a width: at
+// least 1s).
 func ganttBar(label string, d time.Duration, tag, id string, start, end time.Time) string {
-	if !end.After(start) {
+	if end.Sub(start) < time.Second {
 		end = start.Add(time.Second)
 	}
-	return fmt.Sprintf("%s %s :%s, %s, %d, %d", ganttLabel(label), formatDuration(d), tag, id, start.Unix(), end.Unix())
+	return fmt.Sprintf("%s %s :%s, %s, %d, %d", ganttLabel(label), formatDuration(d), tag, id, start.UnixMilli(), end.UnixMilli())
 }
 
 func imagesSection(pub *imagereuse.Record) ganttSection {
@@ -146,7 +149,11 @@ func servicesSection(m *manifest.Manifest) ganttSection {
 		}
 		id := fmt.Sprintf("r%d", i)
 		if !ro.Ended() { // still running, or handed to ECS (--wait-until): drawn to the run's end
-			s.rows = append(s.rows, fmt.Sprintf("%s unfinished :active, %s, %d, %d", ganttLabel(sc.Service), id, ro.StartedAt.Unix(), max(m.FinishedAt.Unix(), ro.StartedAt.Unix()+1)))
+			end := m.FinishedAt
+			if end.Sub(ro.StartedAt) < time.Second {
+				end = ro.StartedAt.Add(time.Second)
+			}
+			s.rows = append(s.rows, fmt.Sprintf("%s unfinished :active, %s, %d, %d", ganttLabel(sc.Service), id, ro.StartedAt.UnixMilli(), end.UnixMilli()))
 			continue
 		}
 		tag := "done"

@@ -29,20 +29,20 @@ func TestGanttGolden(t *testing.T) {
 	if got != string(want) {
 		t.Errorf("gantt differs from %s (review, then -update):\n--- got ---\n%s", golden, got)
 	}
-	if !strings.HasPrefix(got, "```mermaid\ngantt\n") || !strings.Contains(got, "dateFormat X") {
+	if !strings.HasPrefix(got, "```mermaid\ngantt\n") || !strings.Contains(got, "dateFormat x") {
 		t.Errorf("not a Mermaid gantt:\n%s", got)
 	}
 	// The facts the golden must hold, in this order.
 	order := []string{
 		"    section Images (1 built, 1 reused)\n",
-		"    backend 3m30s :done, i0, 1795600400, 1795600610\n",
+		"    backend 3m30s :done, i0, 1795600400000, 1795600610000\n",
 		"    section Publish\n",
-		"    push backend 18s :done, p0, 1795600610, 1795600628\n",
-		"    retag 1 reused 2s :done, p_retag, 1795600780, 1795600782\n",
+		"    push backend 18s :done, p0, 1795600610000, 1795600628000\n",
+		"    retag 1 reused 2s :done, p_retag, 1795600780000, 1795600782000\n",
 		"    section Deploy\n",
-		"    migrate 1m35s :done, s2, 1795600803, 1795600898\n",
+		"    migrate 1m35s :done, s2, 1795600803000, 1795600898000\n",
 		"    section Services\n",
-		"    bitflow-backend-green 1m11s :done, r0, 1795600899, 1795600970\n",
+		"    bitflow-backend-green 1m11s :done, r0, 1795600899000, 1795600970000\n",
 	}
 	at := 0
 	for _, want := range order {
@@ -78,11 +78,11 @@ func TestGanttMarksFailuresAndSkipsUnstartedStages(t *testing.T) {
 		}}
 	got := Gantt(m, nil)
 	for _, want := range []string{
-		"    validate 2s :done, s0, 1767261600, 1767261602",
-		"    deploy  backend 1m28s :crit, s1, 1767261602, 1767261690",
-		"    bitflow-backend 57s :crit, r0, 1767261603, 1767261660",
-		"    bitflow-frontend-student 57s :crit, r1, 1767261603, 1767261660",
-		"    bitflow-frontend-parent unfinished :active, r2, 1767261603, 1767261695",
+		"    validate 2s :done, s0, 1767261600000, 1767261602000",
+		"    deploy  backend 1m28s :crit, s1, 1767261602000, 1767261690000",
+		"    bitflow-backend 57s :crit, r0, 1767261603000, 1767261660000",
+		"    bitflow-frontend-student 57s :crit, r1, 1767261603000, 1767261660000",
+		"    bitflow-frontend-parent unfinished :active, r2, 1767261603000, 1767261695000",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("gantt lacks %q:\n%s", want, got)
