@@ -51,6 +51,10 @@ type Native struct {
 	env       *config.Environment
 	waitUntil string
 	services  []*nativeService
+	// restore is a rollback run's redeploy of previous revisions: its
+	// ungated deployments are the run's rollouts (in a deploy run they are
+	// the undoing of the release's, which keeps its own record).
+	restore bool
 }
 
 // Name is native-bluegreen, native-linear or native-canary.
@@ -165,7 +169,7 @@ func (s *Native) start(ctx context.Context, run *Run, list []*nativeService, nex
 		run.serviceChange(ns.t.Service, func(c *manifest.ServiceChange) {
 			c.ServiceDeployments = append(c.ServiceDeployments, manifest.ServiceDeployment{Arn: ns.arn, TaskDefinition: td, Rollback: !next})
 		})
-		if next {
+		if next || s.restore {
 			run.rolloutStarted(since, ns.t.Service)
 		}
 		run.Printf("    %s: service deployment %s of %s started", ns.t.Service, shortARN(ns.arn), shortARN(td))

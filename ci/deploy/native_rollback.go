@@ -14,7 +14,7 @@ import (
 // continued without gates, since the revision returning is the one that
 // was serving), and it waits until every service deployment succeeded.
 func (r *Run) restoreNative(ctx context.Context, orig *manifest.Manifest, names []string) error {
-	s := &Native{name: orig.Strategy, env: r.Env}
+	s := &Native{name: orig.Strategy, env: r.Env, restore: true}
 	var list []*nativeService
 	if err := r.Stage(ctx, StageRestoreServices, func(ctx context.Context) error {
 		back, err := r.servicesToRestore(ctx, orig, names)
@@ -46,6 +46,7 @@ func (r *Run) restoreNative(ctx context.Context, orig *manifest.Manifest, names 
 		var errs []error
 		for _, ns := range list {
 			if err := s.watch(ctx, r, ns, false); err != nil {
+				r.rolloutEnded(ns.t.Service, rolloutResult(ctx, err))
 				errs = append(errs, err)
 			}
 		}

@@ -418,5 +418,7 @@ func TestNativeRollbackOfAFinishedReleaseGoesThroughTheSameStrategy(t *testing.T
 	}
 	if c := serviceChangeOf(m, "bitflow-backend"); c == nil || len(c.ServiceDeployments) != 1 || !c.ServiceDeployments[0].Rollback {
 		t.Errorf("rollback manifest: %+v", c)
+	} else if ro, wait := c.Rollout, m.Stage(StageWaitServices); ro == nil || ro.Result != manifest.RolloutStable || ro.FinishedAt.After(wait.FinishedAt) {
+		t.Errorf("the rollback's rollout %+v, want stable by the end of %s", ro, StageWaitServices)
 	}
 }

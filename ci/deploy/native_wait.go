@@ -111,7 +111,7 @@ func (s *Native) watch(ctx context.Context, run *Run, ns *nativeService, gated b
 		}
 		switch sd.Status {
 		case ecstypes.ServiceDeploymentStatusSuccessful:
-			if gated {
+			if gated || s.restore {
 				run.rolloutEnded(ns.t.Service, manifest.RolloutStable)
 			}
 			return nil

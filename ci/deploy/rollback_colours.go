@@ -124,7 +124,8 @@ func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string,
 	before := manifest.ServiceChange{Service: c.Service, Cluster: r.Env.Cluster,
 		TaskDefinitionBefore: aws.ToString(svc.TaskDefinition), DesiredCountBefore: svc.DesiredCount}
 	since := r.now()
-	if before.TaskDefinitionBefore != taskDef || svc.DesiredCount != desired {
+	updated := before.TaskDefinitionBefore != taskDef || svc.DesiredCount != desired
+	if updated {
 		if _, err := r.ecs.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String(r.Env.Cluster), Service: aws.String(c.Service),
 			TaskDefinition: aws.String(taskDef), DesiredCount: aws.Int32(desired)}); err != nil {
 			return fmt.Errorf("ecs UpdateService %s -> %s x%d: %w", c.Service, shortARN(taskDef), desired, err)
@@ -140,8 +141,10 @@ func (r *Run) scaleColour(ctx context.Context, c traffic.Colour, taskDef string,
 	if !wait {
 		return nil
 	}
-	_, err = ecs.WaitStable(ctx, r.ecs, ecs.WaitOptions{Clock: r.clock, Cluster: r.Env.Cluster, Services: []string{c.Service},
+	if updated {
+		r.rolloutStarted(since, c.Service)
+	}
+	return r.waitRollouts(ctx, ecs.WaitOptions{Cluster: r.Env.Cluster, Services: []string{c.Service},
 		Expect: map[string]string{c.Service: taskDef}, Timeout: r.Env.Timeouts.Deploy.Duration, Poll: r.Env.Timeouts.Poll.Duration,
 		Out: r.Out, Since: since})
-	return err
 }

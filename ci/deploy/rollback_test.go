@@ -116,6 +116,12 @@ func TestRollbackScalesTheOldColourUpBeforeSwitching(t *testing.T) {
 	if m.Stage(StageWaitServices) == nil {
 		t.Errorf("rollback did not wait for the frontend: %s", stageNames(m))
 	}
+	// The old colour scaled back up and the frontend's way back are this run's rollouts.
+	for _, svc := range []string{"bitflow-backend-blue", "bitflow-frontend-student"} {
+		if sc := serviceChangeOf(m, svc); sc == nil || sc.Rollout == nil || sc.Rollout.Result != manifest.RolloutStable {
+			t.Errorf("%s: the rollback's service change %+v, want a stable rollout", svc, sc)
+		}
+	}
 	if t.Failed() {
 		t.Logf("progress:\n%s", b.out)
 	}
@@ -143,6 +149,12 @@ func TestRollbackOfARollingDeployRestoresRevisions(t *testing.T) {
 		b.ecs = newECSClient(f)
 		if now, _, _ := b.service(t, svc); now != td {
 			t.Errorf("%s runs %s after rollback, want %s", svc, now, td)
+		}
+	}
+	// The rollback's own manifest times each service's way back.
+	for _, sc := range rb.Services {
+		if ro := sc.Rollout; ro == nil || ro.Result != manifest.RolloutStable || ro.StartedAt.Before(rb.Stage(StageRestoreServices).StartedAt) {
+			t.Errorf("%s: the rollback's rollout %+v, want stable", sc.Service, ro)
 		}
 	}
 }
