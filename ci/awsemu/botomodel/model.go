@@ -31,11 +31,13 @@ import (
 // Services maps the emulator's service names to botocore's model
 // directories (botocore's service name and API version).
 var Services = map[string]string{
-	"ecs":   "ecs/2014-11-13",
-	"ecr":   "ecr/2015-09-21",
-	"logs":  "logs/2014-03-28",
-	"elbv2": "elbv2/2015-12-01",
-	"sts":   "sts/2011-06-15",
+	"ecs":        "ecs/2014-11-13",
+	"ecr":        "ecr/2015-09-21",
+	"logs":       "logs/2014-03-28",
+	"elbv2":      "elbv2/2015-12-01",
+	"sts":        "sts/2011-06-15",
+	"s3":         "s3/2006-03-01",
+	"cloudwatch": "cloudwatch/2010-08-01",
 }
 
 // Model is one service's botocore model.
@@ -55,35 +57,52 @@ type Model struct {
 
 // Operation is one API action.
 type Operation struct {
-	Name   string     `json:"name"`
+	Name string `json:"name"`
+	HTTP struct {
+		Method       string `json:"method,omitempty"`
+		RequestURI   string `json:"requestUri,omitempty"`
+		ResponseCode int    `json:"responseCode,omitempty"`
+	} `json:"http"`
 	Input  *ShapeRef  `json:"input,omitempty"`
 	Output *ShapeRef  `json:"output,omitempty"`
 	Errors []ShapeRef `json:"errors,omitempty"`
 }
 
-// ShapeRef names a shape (an operation's input/output or a member).
+// ShapeRef names a shape (an operation's input/output or a member). For
+// the REST protocols Location says where a member travels (uri,
+// querystring, header, headers, statusCode; "" for the body) and
+// LocationName its name there (or its XML element name).
 type ShapeRef struct {
 	Shape         string `json:"shape"`
 	ResultWrapper string `json:"resultWrapper,omitempty"`
+	Location      string `json:"location,omitempty"`
+	LocationName  string `json:"locationName,omitempty"`
+	XMLAttribute  bool   `json:"xmlAttribute,omitempty"`
+	Flattened     bool   `json:"flattened,omitempty"`
 }
 
 // Shape is a botocore shape.
 type Shape struct {
-	Type      string               `json:"type"`
-	Required  []string             `json:"required,omitempty"`
-	Members   map[string]*ShapeRef `json:"members,omitempty"`
-	Member    *ShapeRef            `json:"member,omitempty"`
-	Key       *ShapeRef            `json:"key,omitempty"`
-	Value     *ShapeRef            `json:"value,omitempty"`
-	Min       *float64             `json:"min,omitempty"`
-	Max       *float64             `json:"max,omitempty"`
-	Pattern   string               `json:"pattern,omitempty"`
-	Enum      []string             `json:"enum,omitempty"`
-	Box       bool                 `json:"box,omitempty"`
-	Union     bool                 `json:"union,omitempty"`
-	Exception bool                 `json:"exception,omitempty"`
-	Document  bool                 `json:"document,omitempty"`
-	Error     *struct {
+	Type      string `json:"type"`
+	Payload   string `json:"payload,omitempty"` // REST: the member that is the whole body
+	Flattened bool   `json:"flattened,omitempty"`
+	Streaming bool   `json:"streaming,omitempty"`
+	// TimestampFormat overrides the protocol's (iso8601, rfc822, unixTimestamp).
+	TimestampFormat string               `json:"timestampFormat,omitempty"`
+	Required        []string             `json:"required,omitempty"`
+	Members         map[string]*ShapeRef `json:"members,omitempty"`
+	Member          *ShapeRef            `json:"member,omitempty"`
+	Key             *ShapeRef            `json:"key,omitempty"`
+	Value           *ShapeRef            `json:"value,omitempty"`
+	Min             *float64             `json:"min,omitempty"`
+	Max             *float64             `json:"max,omitempty"`
+	Pattern         string               `json:"pattern,omitempty"`
+	Enum            []string             `json:"enum,omitempty"`
+	Box             bool                 `json:"box,omitempty"`
+	Union           bool                 `json:"union,omitempty"`
+	Exception       bool                 `json:"exception,omitempty"`
+	Document        bool                 `json:"document,omitempty"`
+	Error           *struct {
 		Code           string `json:"code,omitempty"`
 		HTTPStatusCode int    `json:"httpStatusCode,omitempty"`
 		SenderFault    bool   `json:"senderFault,omitempty"`
@@ -99,7 +118,7 @@ var (
 )
 
 // Load returns the embedded model of an emulator service (ecs, ecr, logs,
-// elbv2, sts).
+// elbv2, sts, s3, cloudwatch).
 func Load(service string) (*Model, error) {
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
