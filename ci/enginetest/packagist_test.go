@@ -1,8 +1,13 @@
 package enginetest
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bitflow-lms/pipeline/ci/apps"
 )
 
 // skipIfPackagistUnreachable skips a backend test whose call failed only
@@ -25,4 +30,24 @@ func skipIfPackagistUnreachable(t *testing.T, fn string, r result) {
 		t.Fatalf("%s: Packagist named, but Composer never started resolving:\n%s", fn, lastLines(all, 40))
 	}
 	t.Skipf("Packagist is unreachable from this engine's containers: %s reached Composer's dependency download and stops there", fn)
+}
+
+// onlyTheBackendFailed: a build of n images failed, and the backend is the
+// only image that did (the error build and publish give names each one).
+func onlyTheBackendFailed(r result, n int) bool {
+	return r.err != nil && strings.Contains(r.stdout+r.stderr, fmt.Sprintf("1 of %d image builds failed (backend)", n))
+}
+
+// portals are the 14 portal names of bitflow-frontend/apps.json.
+func portals(t *testing.T) []string {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join(repoRoot(t), "bitflow-frontend", "apps.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := apps.Parse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return apps.Names(list)
 }
