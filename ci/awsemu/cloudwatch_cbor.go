@@ -44,9 +44,15 @@ func (e *Emulator) serveCBOR(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := e.cborOps["cloudwatch."+action]
+	if op != nil {
+		noteOperation(r, "cloudwatch", action, "cbor")
+	}
 	out, err := e.dispatch("cloudwatch", action, func() (any, error) {
 		if op == nil {
 			return nil, clientError("InvalidAction", "%s is not implemented by this emulator", action)
+		}
+		if err := validateCBORRequest("cloudwatch", action, body); err != nil {
+			return nil, err
 		}
 		return op(body)
 	})
@@ -172,6 +178,8 @@ func cwErrorShape(code string) string {
 	switch code {
 	case "InvalidParameterValue", "MissingParameter", "InvalidParameterCombination":
 		return code + "Exception"
+	case "ValidationError":
+		return "ValidationException" // Coral's validation error; the query code goes in X-Amzn-Query-Error
 	}
 	return code
 }

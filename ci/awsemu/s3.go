@@ -68,12 +68,18 @@ func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
 	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	action := s3Action(r, bucket, key)
 	body, rerr := readS3Body(r)
+	if action != "" {
+		noteOperation(r, "s3", action, "rest-xml")
+	}
 	out, err := e.dispatch("s3", action, func() (any, error) {
 		if rerr != nil {
 			return nil, rerr
 		}
 		if action == "" || bucket == "" {
 			return nil, &APIError{Status: http.StatusNotImplemented, Code: "NotImplemented", Message: r.Method + " " + r.URL.RequestURI() + " is not implemented by this emulator"}
+		}
+		if err := validateS3Request(action, r, body); err != nil {
+			return nil, err
 		}
 		return e.s3.op(action, bucket, key, r, body)
 	})

@@ -3,6 +3,7 @@ package awsemu
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -97,6 +98,46 @@ func validateELBARNs(form url.Values) error {
 		if m == nil || m[3] != kind[0] {
 			return clientError("ValidationError", "'%s' is not a valid %s ARN", v, kind[1])
 		}
+	}
+	return nil
+}
+
+// validateS3Request checks a REST-XML S3 request (members read from its
+// path, query, headers and body where the model places them). S3 answers
+// a value its model refuses with 400 InvalidArgument.
+func validateS3Request(action string, r *http.Request, body []byte) error {
+	m, err := botomodel.Load("s3")
+	if err != nil {
+		return nil
+	}
+	in := m.RESTValue(action, botomodel.RESTRequest{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header, Body: body})
+	if vs := m.ValidateInput(action, in); len(vs) > 0 {
+		return clientError("InvalidArgument", "%s", botomodel.Message(vs))
+	}
+	return nil
+}
+
+// validateCBORRequest checks a Smithy RPC v2 CBOR request (CloudWatch): a
+// body that is not CBOR or a value of the wrong type is a
+// SerializationException, any other violation a ValidationError (the
+// query code awsQueryCompatible CloudWatch sends in X-Amzn-Query-Error).
+func validateCBORRequest(service, action string, body []byte) error {
+	m, err := botomodel.Load(service)
+	if err != nil {
+		return nil
+	}
+	v, err := botomodel.CBORInput(body)
+	if err != nil {
+		return clientError("SerializationException", "decoding CBOR: %v", err)
+	}
+	vs := m.ValidateInput(action, v)
+	for _, x := range vs {
+		if x.Type {
+			return clientError("SerializationException", "%s", x.Message)
+		}
+	}
+	if len(vs) > 0 {
+		return clientError("ValidationError", "%s", botomodel.Message(vs))
 	}
 	return nil
 }

@@ -12,13 +12,16 @@ import (
 // Exchange is one answered AWS API request as it went over the wire, for
 // observers such as the model-conformance checks of emutest.
 type Exchange struct {
-	Service   string // ecs, ecr, logs, elbv2, sts ("" if the request named no known operation)
-	Operation string // e.g. DescribeServices
-	Protocol  string // json, query (others are not named yet)
-	Request   []byte // the request body
-	Status    int
-	Header    http.Header // the response headers
-	Response  []byte      // the response body
+	Service       string // ecs, ecr, logs, elbv2, sts, s3, cloudwatch ("" if the request named no known operation)
+	Operation     string // e.g. DescribeServices
+	Protocol      string // json, query, rest-xml (S3), cbor (CloudWatch's Smithy RPC v2 CBOR)
+	Method        string // the request's HTTP method
+	URL           string // the request's URI (path and query, as sent)
+	RequestHeader http.Header
+	Request       []byte // the request body
+	Status        int
+	Header        http.Header // the response headers
+	Response      []byte      // the response body
 }
 
 type exchangeKey struct{}
@@ -67,7 +70,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(reqBody))
-	x := &Exchange{Request: reqBody}
+	x := &Exchange{Method: r.Method, URL: r.URL.RequestURI(), RequestHeader: r.Header.Clone(), Request: reqBody}
 	r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
 	bw := &bufferedWriter{header: w.Header()}
 	if !strings.HasPrefix(r.URL.Path, "/_emulator/") {

@@ -47,6 +47,17 @@ func (m *Model) ErrorDeclared(op, code string) bool {
 	return false
 }
 
+// ErrorStatus is the HTTP status the model gives the error shape named
+// (or coded) code, or 0.
+func (m *Model) ErrorStatus(code string) int {
+	for name, s := range m.Shapes {
+		if s.Error != nil && (name == code || s.Error.Code == code) {
+			return s.Error.HTTPStatusCode
+		}
+	}
+	return 0
+}
+
 // ValidateOutputJSON checks a JSON-protocol (awsJson 1.1) response body
 // against op's output shape: required members present, no member the
 // model does not define, types (timestamps as epoch seconds, blobs as

@@ -4,14 +4,17 @@
 // checked: a 2xx body against the operation's output shape (required
 // members, types, enum values, no undeclared member; timestamps as the
 // protocol encodes them), an error's code against the operation's declared
-// errors, every answer for Content-Length and x-amzn-RequestId, and the
+// errors, every answer for Content-Length and its request id, and the
 // request itself against the input shape (a request the model refuses must
-// not succeed).
+// not succeed). Protocols: awsJson 1.1 (ecs, ecr, logs), Query (elbv2,
+// sts), REST-XML (s3: members from headers, status code, XML body) and
+// Smithy RPC v2 CBOR (cloudwatch).
 package conformance
 
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -66,6 +69,8 @@ func New() (*Checker, error) {
 // emulator's own tests can use it).
 type Exchange struct {
 	Service, Operation, Protocol string
+	Method, URL                  string
+	RequestHeader                http.Header
 	Request                      []byte
 	Status                       int
 	Header                       http.Header
@@ -76,7 +81,7 @@ type Exchange struct {
 func (c *Checker) Observe(x Exchange) {
 	m := c.models[x.Service]
 	if m == nil {
-		return // a service without a botocore model here (s3, cloudwatch)
+		return // not an AWS service the emulator answers
 	}
 	problems := c.check(m, x)
 	c.mu.Lock()
@@ -90,11 +95,18 @@ func (c *Checker) Observe(x Exchange) {
 
 func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 	var out []string
-	if x.Header.Get("X-Amzn-RequestId") == "" {
-		out = append(out, "no x-amzn-RequestId header")
+	idHeader := "X-Amzn-RequestId"
+	if x.Protocol == "rest-xml" {
+		idHeader = "X-Amz-Request-Id" // S3's
+	}
+	if x.Header.Get(idHeader) == "" {
+		out = append(out, "no "+idHeader+" header")
 	}
 	if x.Header.Get("Content-Length") == "" || x.Header.Get("Transfer-Encoding") != "" {
 		out = append(out, "no Content-Length (or a Transfer-Encoding)")
+	}
+	if x.Protocol == "cbor" && (x.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" || x.Header.Get("Content-Type") != "application/cbor") {
+		out = append(out, fmt.Sprintf("Smithy-Protocol %q, Content-Type %q: want rpc-v2-cbor, application/cbor", x.Header.Get("Smithy-Protocol"), x.Header.Get("Content-Type")))
 	}
 	ok := x.Status >= 200 && x.Status < 300
 	switch {
@@ -102,12 +114,21 @@ func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 		out = append(out, m.ValidateOutputJSON(x.Operation, x.Response)...)
 	case ok && x.Protocol == "query":
 		out = append(out, m.ValidateOutputXML(x.Operation, x.Response)...)
+	case ok && x.Protocol == "rest-xml":
+		out = append(out, m.ValidateOutputRESTXML(x.Operation, x.Method, x.Status, x.Header, x.Response)...)
+	case ok && x.Protocol == "cbor":
+		out = append(out, m.ValidateOutputCBOR(x.Operation, x.Response)...)
 	case !ok:
-		code, err := errorCode(x)
+		codes, err := errorCodes(m, x)
 		if err != nil {
 			out = append(out, err.Error())
-		} else if !m.ErrorDeclared(x.Operation, code) {
-			out = append(out, fmt.Sprintf("error %s is not declared for the operation", code))
+		}
+		for _, code := range codes {
+			if !m.ErrorDeclared(x.Operation, code) && !serviceErrors[x.Service][code] {
+				out = append(out, fmt.Sprintf("error %s is not declared for the operation", code))
+			} else if st := m.ErrorStatus(code); st != 0 && st != x.Status && (x.Protocol == "rest-xml" || x.Protocol == "cbor") {
+				out = append(out, fmt.Sprintf("error %s answered with HTTP %d, the model's is %d", code, x.Status, st))
+			}
 		}
 	}
 	if ok {
@@ -116,6 +137,17 @@ func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 		}
 	}
 	return out
+}
+
+// serviceErrors are the error codes a service documents for every
+// operation although its model declares them for few or none (S3's list
+// of error codes: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+var serviceErrors = map[string]map[string]bool{
+	"s3": {"AccessDenied": true, "BadDigest": true, "EntityTooLarge": true, "IncompleteBody": true, "InternalError": true,
+		"InvalidArgument": true, "InvalidBucketName": true, "InvalidDigest": true, "InvalidRequest": true, "InvalidRange": true,
+		"KeyTooLongError": true, "MalformedXML": true, "MissingContentLength": true, "NoSuchBucket": true, "NoSuchKey": true,
+		"NotImplemented": true, "PreconditionFailed": true, "RequestTimeout": true, "ServiceUnavailable": true, "SlowDown": true,
+		"ConditionalRequestConflict": true, "MethodNotAllowed": true, "InvalidStorageClass": true},
 }
 
 // inputViolations re-reads the request and checks it against the input shape.
@@ -133,6 +165,18 @@ func inputViolations(m *botomodel.Model, x Exchange) []botomodel.Violation {
 			return []botomodel.Violation{{Message: "request is not a form: " + err.Error()}}
 		}
 		return m.ValidateInput(x.Operation, m.FormValue(x.Operation, form))
+	case "rest-xml":
+		u, err := url.ParseRequestURI(x.URL)
+		if err != nil {
+			return []botomodel.Violation{{Message: "request URI: " + err.Error()}}
+		}
+		return m.ValidateInput(x.Operation, m.RESTValue(x.Operation, botomodel.RESTRequest{Path: u.Path, Query: u.Query(), Header: x.RequestHeader, Body: x.Request}))
+	case "cbor":
+		v, err := botomodel.CBORInput(x.Request)
+		if err != nil {
+			return []botomodel.Violation{{Message: "request is not CBOR: " + err.Error()}}
+		}
+		return m.ValidateInput(x.Operation, v)
 	}
 	return nil
 }

@@ -5,7 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
+
+	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/bitflow-lms/pipeline/ci/awsemu/botomodel"
 )
 
 func decodeJSON(b []byte) (any, error) {
@@ -21,10 +27,12 @@ func decodeJSON(b []byte) (any, error) {
 
 func parseForm(b []byte) (url.Values, error) { return url.ParseQuery(string(b)) }
 
-// errorCode reads an error answer's code: JSON {"__type": ..., "message":
-// ...} (and X-Amzn-ErrorType), or Query <ErrorResponse><Error><Code> with a
-// <RequestId>.
-func errorCode(x Exchange) (string, error) {
+// errorCodes reads an error answer's codes: JSON {"__type": ..., "message":
+// ...}; Query <ErrorResponse><Error><Code> with a <RequestId>; S3's
+// <Error><Code> with the header's <RequestId> (a HEAD answer has no body:
+// no code); CBOR {"__type", "message"} and, awsQueryCompatible, the query
+// code of X-Amzn-Query-Error ("Code;Sender").
+func errorCodes(m *botomodel.Model, x Exchange) ([]string, error) {
 	switch x.Protocol {
 	case "json":
 		var body struct {
@@ -32,12 +40,12 @@ func errorCode(x Exchange) (string, error) {
 			Message *string
 		}
 		if err := json.Unmarshal(x.Response, &body); err != nil || body.Type == "" {
-			return "", fmt.Errorf("error body has no __type: %s", x.Response)
+			return nil, fmt.Errorf("error body has no __type: %s", x.Response)
 		}
 		if body.Message == nil {
-			return "", fmt.Errorf("error body has no message: %s", x.Response)
+			return nil, fmt.Errorf("error body has no message: %s", x.Response)
 		}
-		return body.Type, nil
+		return []string{body.Type}, nil
 	case "query":
 		var body struct {
 			XMLName xml.Name `xml:"ErrorResponse"`
@@ -47,15 +55,61 @@ func errorCode(x Exchange) (string, error) {
 			RequestID string `xml:"RequestId"`
 		}
 		if err := xml.Unmarshal(x.Response, &body); err != nil || body.Error.Code == "" {
-			return "", fmt.Errorf("error body is not an <ErrorResponse> with a <Code>: %s", x.Response)
+			return nil, fmt.Errorf("error body is not an <ErrorResponse> with a <Code>: %s", x.Response)
 		}
 		if body.RequestID == "" || body.RequestID != x.Header.Get("X-Amzn-RequestId") {
-			return "", fmt.Errorf("error body's <RequestId> %q is not the header's %q", body.RequestID, x.Header.Get("X-Amzn-RequestId"))
+			return nil, fmt.Errorf("error body's <RequestId> %q is not the header's %q", body.RequestID, x.Header.Get("X-Amzn-RequestId"))
 		}
 		if body.Error.Type != "Sender" && body.Error.Type != "Receiver" {
-			return "", fmt.Errorf("error <Type> %q", body.Error.Type)
+			return nil, fmt.Errorf("error <Type> %q", body.Error.Type)
 		}
-		return body.Error.Code, nil
+		return []string{body.Error.Code}, nil
+	case "rest-xml":
+		if x.Method == http.MethodHead {
+			if len(x.Response) > 0 {
+				return nil, fmt.Errorf("a HEAD error answer has a body: %s", x.Response)
+			}
+			return nil, nil
+		}
+		var body struct {
+			XMLName   xml.Name `xml:"Error"`
+			Code      string
+			Message   *string
+			RequestID string `xml:"RequestId"`
+		}
+		if err := xml.Unmarshal(x.Response, &body); err != nil || body.Code == "" || body.Message == nil {
+			return nil, fmt.Errorf("error body is not an <Error> with a <Code> and <Message>: %s", x.Response)
+		}
+		if body.RequestID == "" || body.RequestID != x.Header.Get("X-Amz-Request-Id") {
+			return nil, fmt.Errorf("error body's <RequestId> %q is not the x-amz-request-id header's %q", body.RequestID, x.Header.Get("X-Amz-Request-Id"))
+		}
+		return []string{body.Code}, nil
+	case "cbor":
+		v, err := cbor.Decode(x.Response)
+		body, _ := v.(cbor.Map)
+		if err != nil || body == nil {
+			return nil, fmt.Errorf("error body is not a CBOR map: %x", x.Response)
+		}
+		typ, _ := body["__type"].(cbor.String)
+		if _, ok := body["message"].(cbor.String); !ok || typ == "" {
+			return nil, fmt.Errorf("error body has no __type and message: %v", body)
+		}
+		shape := string(typ)
+		if i := strings.LastIndex(shape, "#"); i >= 0 {
+			shape = shape[i+1:]
+		}
+		q := x.Header.Get("X-Amzn-Query-Error")
+		if q == "" {
+			return []string{shape}, nil
+		}
+		code, fault, _ := strings.Cut(q, ";")
+		if code == "" || fault != "Sender" && fault != "Receiver" {
+			return nil, fmt.Errorf("X-Amzn-Query-Error %q is not Code;Sender|Receiver", q)
+		}
+		if s := m.Shape(shape); s != nil && s.Error != nil && s.Error.Code != "" && s.Error.Code != code {
+			return nil, fmt.Errorf("__type %s has the query code %s, X-Amzn-Query-Error says %s", shape, s.Error.Code, code)
+		}
+		return []string{code}, nil // what the SDK reports of an awsQueryCompatible error
 	}
-	return "", fmt.Errorf("unknown protocol %q", x.Protocol)
+	return nil, fmt.Errorf("unknown protocol %q", x.Protocol)
 }
