@@ -27,7 +27,9 @@ type builtImage struct {
 // bitflow-frontend/apps/*/Dockerfile.
 // Each build's context is exactly its inputs (bitflow-frontend's shared files
 // plus apps/APP/ for a portal; bitflow-core without its tests for the
-// backend), so touching one portal re-reads and rebuilds only that image. The
+// backend), so touching one portal rebuilds only that image; the others are
+// cache hits, though the engine re-hashes each one's steps after a change
+// (publish skips unchanged images entirely: input-addressed reuse). The
 // portals share one dependency stage (`pnpm fetch` from the lockfile).
 // Every build runs to the end even if another fails; the error lists each
 // failed image. Returns a table of app, root filesystem digest and build time.
