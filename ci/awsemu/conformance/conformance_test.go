@@ -331,11 +331,17 @@ func TestCheckerCatchesBrokenResponses(t *testing.T) {
 		{Service: "sts", Operation: "GetCallerIdentity", Protocol: "query", Request: []byte(`Action=GetCallerIdentity&Version=2011-06-15`), Status: 200, Header: http.Header{},
 			Response: []byte(`<GetCallerIdentityResponse><GetCallerIdentityResult/><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)}, // no request id, no length
 	}
+	broken = append(broken, brokenS3(h)...)
+	broken = append(broken, brokenCloudWatch()...)
 	for i, x := range broken {
 		before := len(check.Violations())
 		check.Observe(x)
-		if len(check.Violations()) == before {
+		vs := check.Violations()
+		if len(vs) == before {
 			t.Errorf("exchange %d (%s %s) was not caught", i, x.Operation, x.Response)
+		}
+		for _, v := range vs[before:] {
+			t.Logf("caught %d: %s", i, v)
 		}
 	}
 	before := len(check.Violations())
@@ -343,6 +349,13 @@ func TestCheckerCatchesBrokenResponses(t *testing.T) {
 		Response: []byte(`{"services":[{"serviceName":"a","desiredCount":0,"createdAt":1.7e9,"deployments":[{"rolloutState":"COMPLETED"}]}],"failures":[]}`)})
 	if v := check.Violations(); len(v) != before {
 		t.Errorf("a conforming answer was refused: %v", v[before:])
+	}
+	for _, x := range conformingS3AndCloudWatch() {
+		before := len(check.Violations())
+		check.Observe(x)
+		if v := check.Violations(); len(v) != before {
+			t.Errorf("a conforming %s.%s answer was refused: %v", x.Service, x.Operation, v[before:])
+		}
 	}
 }
 

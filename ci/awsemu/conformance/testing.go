@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -32,5 +35,24 @@ func (c *Checker) Report(t testing.TB) {
 		}
 		t.Errorf("response breaks AWS's model: %s", v)
 	}
-	t.Logf("conformance: %d responses checked against botocore's models, %d violations", c.Checked(), len(vs))
+	t.Logf("conformance: %d responses checked against botocore's models, %d violations (%s)", c.Checked(), len(vs), c.byService())
+}
+
+// byService is the count of exchanges checked per service ("ecs 12 s3 3").
+func (c *Checker) byService() string {
+	counts := map[string]int{}
+	for op, n := range c.Operations() {
+		svc, _, _ := strings.Cut(op, ".")
+		counts[svc] += n
+	}
+	names := make([]string, 0, len(counts))
+	for s := range counts {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, s := range names {
+		parts[i] = fmt.Sprintf("%s %d", s, counts[s])
+	}
+	return strings.Join(parts, " ")
 }
