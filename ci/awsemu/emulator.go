@@ -319,6 +319,9 @@ func (e *Emulator) Operations() []string {
 	for k := range e.cborOps {
 		out = append(out, k)
 	}
+	for _, op := range s3Operations {
+		out = append(out, "s3."+op)
+	}
 	sort.Strings(out)
 	return out
 }

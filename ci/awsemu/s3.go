@@ -40,6 +40,9 @@ func signingService(r *http.Request) string {
 	return parts[3]
 }
 
+// s3Operations are the S3 operations s3Action recognises.
+var s3Operations = []string{"CreateBucket", "HeadBucket", "ListObjectsV2", "PutObject", "GetObject", "HeadObject", "DeleteObject"}
+
 // s3Action names the S3 operation of a path-style request.
 func s3Action(r *http.Request, bucket, key string) string {
 	q := r.URL.Query()

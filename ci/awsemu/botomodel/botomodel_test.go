@@ -77,7 +77,7 @@ func TestFormValue(t *testing.T) {
 
 // TestEmbeddedModelsAreBotocores: the embedded copies are botocore's
 // models of python3's botocore without documentation (else run
-// `go generate ./ci/awsemu/botomodel`).
+// `go -C ci generate ./awsemu/botomodel`).
 func TestEmbeddedModelsAreBotocores(t *testing.T) {
 	dir, err := BotocoreDir()
 	if err != nil {
@@ -95,7 +95,7 @@ func TestEmbeddedModelsAreBotocores(t *testing.T) {
 		a, _ := json.Marshal(orig)
 		b, _ := json.Marshal(emb)
 		if !bytes.Equal(a, b) {
-			t.Errorf("%s: the embedded model differs from botocore's: run go generate ./ci/awsemu/botomodel", s)
+			t.Errorf("%s: the embedded model differs from botocore's: run go -C ci generate ./awsemu/botomodel", s)
 		}
 	}
 }

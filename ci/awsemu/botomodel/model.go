@@ -6,7 +6,7 @@
 // members, timestamps per protocol).
 //
 // The emulator uses the copies embedded under models/ (documentation
-// stripped; regenerate with `go generate ./ci/awsemu/botomodel` from the
+// stripped; regenerate with `go -C ci generate ./awsemu/botomodel` from the
 // botocore of python3). Tests load the originals from the installed
 // botocore with FromBotocore, a source no one here wrote.
 package botomodel

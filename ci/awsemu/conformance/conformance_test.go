@@ -237,6 +237,9 @@ func TestScenarioConformsToBotocore(t *testing.T) {
 			if _, err := s.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b}); err != nil {
 				return err
 			}
+			if _, err := s.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b}); err != nil {
+				return err
+			}
 			put, err := s.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader(`{"owner":"a"}`), IfNoneMatch: aws.String("*")})
 			if err != nil {
 				return err
