@@ -124,10 +124,10 @@ func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 			out = append(out, err.Error())
 		}
 		for _, code := range codes {
-			if !m.ErrorDeclared(x.Operation, code) && !serviceErrors[x.Service][code] {
+			if !m.ErrorDeclared(x.Operation, code) && serviceErrors[x.Service][code] == 0 {
 				out = append(out, fmt.Sprintf("error %s is not declared for the operation", code))
-			} else if st := m.ErrorStatus(code); st != 0 && st != x.Status && (x.Protocol == "rest-xml" || x.Protocol == "cbor") {
-				out = append(out, fmt.Sprintf("error %s answered with HTTP %d, the model's is %d", code, x.Status, st))
+			} else if st := errorStatus(m, x.Service, code); st != 0 && st != x.Status && (x.Protocol == "rest-xml" || x.Protocol == "cbor") {
+				out = append(out, fmt.Sprintf("error %s answered with HTTP %d, AWS's is %d", code, x.Status, st))
 			}
 		}
 	}
@@ -139,15 +139,25 @@ func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 	return out
 }
 
-// serviceErrors are the error codes a service documents for every
-// operation although its model declares them for few or none (S3's list
-// of error codes: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
-var serviceErrors = map[string]map[string]bool{
-	"s3": {"AccessDenied": true, "BadDigest": true, "EntityTooLarge": true, "IncompleteBody": true, "InternalError": true,
-		"InvalidArgument": true, "InvalidBucketName": true, "InvalidDigest": true, "InvalidRequest": true, "InvalidRange": true,
-		"KeyTooLongError": true, "MalformedXML": true, "MissingContentLength": true, "NoSuchBucket": true, "NoSuchKey": true,
-		"NotImplemented": true, "PreconditionFailed": true, "RequestTimeout": true, "ServiceUnavailable": true, "SlowDown": true,
-		"ConditionalRequestConflict": true, "MethodNotAllowed": true, "InvalidStorageClass": true},
+// serviceErrors are the error codes (with their HTTP status) a service
+// documents for every operation although its model declares them for few
+// or none: S3's list of error codes,
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html.
+var serviceErrors = map[string]map[string]int{
+	"s3": {"AccessDenied": 403, "BadDigest": 400, "EntityTooLarge": 400, "IncompleteBody": 400, "InternalError": 500,
+		"InvalidArgument": 400, "InvalidBucketName": 400, "InvalidDigest": 400, "InvalidRequest": 400, "InvalidRange": 416,
+		"KeyTooLongError": 400, "MalformedXML": 400, "MissingContentLength": 411, "NoSuchBucket": 404, "NoSuchKey": 404,
+		"NotImplemented": 501, "PreconditionFailed": 412, "RequestTimeout": 400, "ServiceUnavailable": 503, "SlowDown": 503,
+		"ConditionalRequestConflict": 409, "MethodNotAllowed": 405, "InvalidStorageClass": 400},
+}
+
+// errorStatus is the HTTP status of an error code: the model's error
+// shape's, else the service's documented list's, else 0 (unknown).
+func errorStatus(m *botomodel.Model, service, code string) int {
+	if st := m.ErrorStatus(code); st != 0 {
+		return st
+	}
+	return serviceErrors[service][code]
 }
 
 // inputViolations re-reads the request and checks it against the input shape.
