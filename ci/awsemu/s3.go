@@ -87,6 +87,7 @@ func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
 		return e.s3.op(action, bucket, key, r, body)
 	})
 	reqID := strings.ToUpper(newID(8))
+	w.Header().Del("X-Amzn-RequestId") // S3 sends only its own: botocore reads x-amzn-RequestId first and would report another id than the <Error>'s
 	w.Header().Set("x-amz-request-id", reqID)
 	w.Header().Set("x-amz-id-2", newID(24))
 	if ae, ok := err.(*APIError); ok && ae.Code == "ThrottlingException" {

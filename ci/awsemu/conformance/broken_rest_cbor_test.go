@@ -32,7 +32,8 @@ func brokenS3(json func() http.Header) []conformance.Exchange {
 	refusedPut := s3x("PutObject", "PUT", "/state/k", 200, s3Header("ETag", `"0f"`), "")
 	refusedPut.RequestHeader.Set("X-Amz-Storage-Class", "MOON")
 	return []conformance.Exchange{
-		s3x("PutObject", "PUT", "/state/k", 200, json(), ""), // x-amzn-RequestId but no x-amz-request-id
+		s3x("PutObject", "PUT", "/state/k", 200, json(), ""),                                                                                                                                           // x-amzn-RequestId but no x-amz-request-id
+		s3x("PutObject", "PUT", "/state/k", 200, s3Header("X-Amzn-RequestId", "0c8b3a4e-1111-2222-3333-444455556666"), ""),                                                                             // two request ids
 		s3x("ListObjectsV2", "GET", "/state?list-type=2", 200, s3Header(), `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><KeyCount>many</KeyCount></ListBucketResult>`),                     // integer
 		s3x("ListObjectsV2", "GET", "/state?list-type=2", 200, s3Header(), listStart+`<Colour>blue</Colour></ListBucketResult>`),                                                                       // undeclared element
 		s3x("ListObjectsV2", "GET", "/state?list-type=2", 200, s3Header(), listStart+`<Contents><Key>k</Key><StorageClass>SHINY</StorageClass></Contents></ListBucketResult>`),                         // enum in a flattened list

@@ -102,6 +102,10 @@ func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 	if x.Header.Get(idHeader) == "" {
 		out = append(out, "no "+idHeader+" header")
 	}
+	if other := x.Header.Get("X-Amzn-RequestId"); x.Protocol == "rest-xml" && other != "" && other != x.Header.Get(idHeader) {
+		// botocore reads x-amzn-RequestId before S3's own header
+		out = append(out, fmt.Sprintf("an x-amzn-RequestId %q besides S3's x-amz-request-id %q (clients read the former)", other, x.Header.Get(idHeader)))
+	}
 	if x.Header.Get("Content-Length") == "" || x.Header.Get("Transfer-Encoding") != "" {
 		out = append(out, "no Content-Length (or a Transfer-Encoding)")
 	}
