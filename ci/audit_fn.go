@@ -99,7 +99,7 @@ func (m *Bitflow) composerAudit(ctx context.Context) ([]audit.Finding, error) {
 		return nil, fmt.Errorf("cannot audit the backend: bitflow-core/composer.lock is not in the source; " +
 			"composer audit --locked needs the lock file (dagger call lock-backend export --path bitflow-core/composer.lock, then commit it)")
 	}
-	manifests := dag.Directory().WithDirectory("/", core, dagger.DirectoryWithDirectoryOpts{Include: []string{"composer.json", "composer.lock"}})
+	manifests := core.Filter(dagger.DirectoryFilterOpts{Include: []string{"composer.json", "composer.lock"}})
 	composer := dag.Container().From(m.ComposerImage).
 		WithEnvVariable("COMPOSER_ALLOW_SUPERUSER", "1").
 		WithEnvVariable("COMPOSER_CACHE_DIR", "/cache/composer").
@@ -120,7 +120,7 @@ func (m *Bitflow) pnpmAudit(ctx context.Context) ([]audit.Finding, error) {
 		return nil, err
 	}
 	fe := m.Source.Directory("bitflow-frontend")
-	manifests := dag.Directory().WithDirectory("/", fe, dagger.DirectoryWithDirectoryOpts{Include: frontendManifests})
+	manifests := fe.Filter(dagger.DirectoryFilterOpts{Include: frontendManifests})
 	stdout, _, code, err := run(ctx, base.WithDirectory("/src", manifests), []string{"pnpm", "audit", "--json"})
 	if err != nil {
 		return nil, fmt.Errorf("pnpm audit: %w", err)

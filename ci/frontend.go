@@ -45,7 +45,7 @@ func (m *Bitflow) frontendDeps(ctx context.Context) (*dagger.Container, error) {
 	if err != nil {
 		return nil, err
 	}
-	manifests := dag.Directory().WithDirectory("/", fe, dagger.DirectoryWithDirectoryOpts{Include: frontendManifests})
+	manifests := fe.Filter(dagger.DirectoryFilterOpts{Include: frontendManifests})
 	return base.
 		WithDirectory("/src", manifests).
 		WithExec([]string{"pnpm", "install", "--frozen-lockfile"}).

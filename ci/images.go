@@ -34,11 +34,13 @@ func (m *Bitflow) imageSpecs(ctx context.Context) ([]imagereuse.Spec, error) {
 
 // specContext is exactly the part of the source an image's build reads: the
 // same files its input digest covers, so a change elsewhere neither changes
-// the digest nor makes the engine re-read a context for this image.
+// the digest nor makes the engine re-read a context for this image. It is a
+// directory + filter of the source (not a copy into a new directory): those
+// two keep the source's content digest, so the engine keys the build's steps
+// by content and an unchanged image stays one cache hit after a change
+// elsewhere, instead of re-hashing every step.
 func (m *Bitflow) specContext(s imagereuse.Spec) *dagger.Directory {
-	return dag.Directory().WithDirectory("/", m.Source.Directory(s.Dir), dagger.DirectoryWithDirectoryOpts{
-		Include: s.Include, Exclude: s.Exclude,
-	})
+	return m.Source.Directory(s.Dir).Filter(dagger.DirectoryFilterOpts{Include: s.Include, Exclude: s.Exclude})
 }
 
 // specImage builds the image of s from its context.

@@ -23,7 +23,7 @@ const lockPath = "bitflow-core/composer.lock"
 // +cache="never"
 func (m *Bitflow) LockBackend() (*dagger.File, error) {
 	core := m.Source.Directory("bitflow-core")
-	lock, err := m.backendTarget("lock", dag.Directory().WithDirectory("/", core, dagger.DirectoryWithDirectoryOpts{
+	lock, err := m.backendTarget("lock", core.Filter(dagger.DirectoryFilterOpts{
 		Include: []string{"Dockerfile", "composer.json", "docker/php-extensions.sh"},
 	}))
 	if err != nil {
