@@ -24,7 +24,8 @@ import (
 // /service/GraniteServiceVersion20100801/operation/<Action> with a CBOR
 // body. Outputs are encoded with the SDK's own CBOR codec (as the JSON
 // services use the SDK's JSON codec); inputs, which the SDK can only
-// serialize, are decoded from CBOR into the SDK's input structs.
+// serialize, are decoded from CBOR into the SDK's input structs. boto3 and
+// the AWS CLI speak awsJson 1.0 to the same actions (cloudwatch_json.go).
 
 const cborPathPrefix = "/service/GraniteServiceVersion20100801/operation/"
 

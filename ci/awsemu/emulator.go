@@ -286,6 +286,10 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 		e.serveCBOR(w, r)
 		return
 	}
+	if action, ok := isCloudWatchJSON(r); ok {
+		e.serveCloudWatchJSON(w, r, action)
+		return
+	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		e.serveJSON(w, r, target)
 		return

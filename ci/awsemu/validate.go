@@ -23,7 +23,7 @@ import (
 // modelErrorCode is the error a service answers for a model violation.
 var modelErrorCode = map[string]string{
 	"ecs": "InvalidParameterException", "ecr": "InvalidParameterException", "logs": "InvalidParameterException",
-	"elbv2": "ValidationError", "sts": "ValidationError",
+	"elbv2": "ValidationError", "sts": "ValidationError", "cloudwatch": "ValidationError",
 }
 
 func validateJSONRequest(service, action string, body []byte) error {

@@ -12,7 +12,8 @@ service, force a new deployment and wait with the services_stable waiter,
 refuse the guide's placeholder subnet, run the migration task and wait with
 tasks_stopped for exit code 0, deploy green, switch the listener with
 modify-listener, wait for healthy targets (target_in_service), scale blue
-down, roll back, and read ECR's authorization token and images.
+down, roll back, read ECR's authorization token and images, use S3
+conditionally and read CloudWatch alarms.
 """
 import base64
 import os
@@ -21,6 +22,7 @@ import subprocess
 import sys
 
 import boto3
+import botocore.config
 import botocore.exceptions
 
 CLUSTER = "bitflow-cluster"
@@ -146,6 +148,38 @@ try:
 except botocore.exceptions.ClientError as e:
     check(e.response["Error"]["Code"] == "InvalidParameterException", f"malformed digest: {e}")
 step(f"ECR: token for {auth['proxyEndpoint']}, {len(images)} image(s) of bitflow-backend, malformed digest refused")
+
+# S3 (the ledger's and lock's store): conditional writes, paging, and the request id
+# boto3 reports is the one in S3's <Error>.
+s3 = session.client("s3", config=botocore.config.Config(s3={"addressing_style": "path"}))
+s3.create_bucket(Bucket="boto3-sequence")
+put = s3.put_object(Bucket="boto3-sequence", Key="locks/prod.json", Body=b'{"owner":"boto3"}', IfNoneMatch="*")
+try:
+    s3.put_object(Bucket="boto3-sequence", Key="locks/prod.json", Body=b"{}", IfNoneMatch="*")
+    check(False, "a second If-None-Match create succeeded")
+except botocore.exceptions.ClientError as e:
+    meta = e.response["ResponseMetadata"]
+    check(e.response["Error"]["Code"] == "PreconditionFailed" and meta["HTTPStatusCode"] == 412, f"second create: {e.response}")
+    check(meta["RequestId"] == meta["HTTPHeaders"].get("x-amz-request-id"), f"request id {meta['RequestId']} is not S3's {meta['HTTPHeaders']}")
+got = s3.get_object(Bucket="boto3-sequence", Key="locks/prod.json", IfMatch=put["ETag"])
+check(got["Body"].read() == b'{"owner":"boto3"}' and got["ETag"] == put["ETag"], "get with If-Match")
+for i in range(3):
+    s3.put_object(Bucket="boto3-sequence", Key=f"runs/{i}.json", Body=b"{}")
+keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket="boto3-sequence", Prefix="runs/", PaginationConfig={"PageSize": 2}) for o in page["Contents"]]
+check(keys == ["runs/0.json", "runs/1.json", "runs/2.json"], f"paged keys {keys}")
+s3.delete_object(Bucket="boto3-sequence", Key="locks/prod.json", IfMatch=put["ETag"])
+step("S3: If-None-Match 412 with S3's request id, If-Match read and delete, list_objects_v2 paged by 2")
+
+# CloudWatch over awsJson 1.0 (botocore's pick from the model's protocols).
+cw = session.client("cloudwatch")
+alarms = cw.describe_alarms(AlarmNames=["boto3-sequence"])
+check(alarms["MetricAlarms"] == [] and alarms["CompositeAlarms"] == [], f"alarms {alarms}")
+try:
+    cw.describe_alarms(StateValue="PURPLE")
+    check(False, "StateValue PURPLE was accepted")
+except botocore.exceptions.ClientError as e:
+    check(e.response["Error"]["Code"] == "ValidationError" and e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, f"PURPLE: {e.response}")
+step("CloudWatch: describe_alarms, StateValue PURPLE refused with ValidationError")
 
 # The AWS CLI, where installed: --query prints AWS's 0, not None.
 if shutil.which("aws"):

@@ -64,6 +64,16 @@ func cwx(op string, req cbor.Map, status int, h http.Header, resp cbor.Value) co
 		URL: "/service/GraniteServiceVersion20100801/operation/" + op, Request: cbor.Encode(req), Status: status, Header: h, Response: cbor.Encode(resp)}
 }
 
+// cwJSON is a CloudWatch DescribeAlarms answer over awsJson 1.0 (as boto3 speaks it).
+func cwJSON(resp string, status int, extra http.Header) conformance.Exchange {
+	h := http.Header{"X-Amzn-Requestid": {"0c8b3a4e-1111-2222-3333-444455556666"}, "Content-Length": {"1"}}
+	for k, v := range extra {
+		h[k] = v
+	}
+	return conformance.Exchange{Service: "cloudwatch", Operation: "DescribeAlarms", Protocol: "json", Method: "POST", URL: "/",
+		Request: []byte(`{}`), Status: status, Header: h, Response: []byte(resp)}
+}
+
 func alarms(alarm cbor.Map) cbor.Map {
 	return cbor.Map{"MetricAlarms": cbor.List{alarm}, "CompositeAlarms": cbor.List{}}
 }
@@ -92,6 +102,8 @@ func brokenCloudWatch() []conformance.Exchange {
 		cwx("DescribeAlarms", cbor.Map{}, 400, cborHeader(), cbor.Map{"__type": cbor.String("InvalidNextToken")}),                                                                  // no message
 		cwx("DescribeAlarms", cbor.Map{}, 400, queryErr("ResourceNotFound;Sender"), cbor.Map{"__type": cbor.String("InvalidNextToken"), "message": cbor.String("m")}),              // __type and query code disagree
 		cwx("DescribeAlarms", cbor.Map{}, 500, queryErr("InvalidNextToken;Sender"), cbor.Map{"__type": cbor.String("InvalidNextToken"), "message": cbor.String("m")}),              // InvalidNextToken is 400
+		cwJSON(`{"MetricAlarms":[{"AlarmName":"a","StateUpdatedTimestamp":"2026-01-01T00:00:00Z"}]}`, 200, nil),                                                                    // awsJson 1.0: timestamps are epoch seconds
+		cwJSON(`{"__type":"InvalidParameterValueException","message":"m"}`, 400, http.Header{"X-Amzn-Query-Error": {"MissingParameter;Sender"}}),                                   // __type and query code disagree
 	}
 }
 
@@ -111,5 +123,7 @@ func conformingS3AndCloudWatch() []conformance.Exchange {
 			return h
 		}(),
 			cbor.Map{"__type": cbor.String("InvalidNextToken"), "message": cbor.String("m")}),
+		cwJSON(`{"MetricAlarms":[{"AlarmName":"a","StateValue":"OK","StateUpdatedTimestamp":1767225600}],"CompositeAlarms":[]}`, 200, nil),
+		cwJSON(`{"__type":"InvalidParameterValueException","message":"m"}`, 400, http.Header{"X-Amzn-Query-Error": {"InvalidParameterValue;Sender"}}),
 	}
 }

@@ -130,7 +130,7 @@ func (c *Checker) check(m *botomodel.Model, x Exchange) []string {
 		for _, code := range codes {
 			if !m.ErrorDeclared(x.Operation, code) && serviceErrors[x.Service][code] == 0 {
 				out = append(out, fmt.Sprintf("error %s is not declared for the operation", code))
-			} else if st := errorStatus(m, x.Service, code); st != 0 && st != x.Status && (x.Protocol == "rest-xml" || x.Protocol == "cbor") {
+			} else if st := errorStatus(m, x.Service, code); st != 0 && st != x.Status {
 				out = append(out, fmt.Sprintf("error %s answered with HTTP %d, AWS's is %d", code, x.Status, st))
 			}
 		}

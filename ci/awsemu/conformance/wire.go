@@ -45,7 +45,7 @@ func errorCodes(m *botomodel.Model, x Exchange) ([]string, error) {
 		if body.Message == nil {
 			return nil, fmt.Errorf("error body has no message: %s", x.Response)
 		}
-		return []string{body.Type}, nil
+		return queryCompatibleCode(m, x, body.Type)
 	case "query":
 		var body struct {
 			XMLName xml.Name `xml:"ErrorResponse"`
@@ -94,22 +94,30 @@ func errorCodes(m *botomodel.Model, x Exchange) ([]string, error) {
 		if _, ok := body["message"].(cbor.String); !ok || typ == "" {
 			return nil, fmt.Errorf("error body has no __type and message: %v", body)
 		}
-		shape := string(typ)
-		if i := strings.LastIndex(shape, "#"); i >= 0 {
-			shape = shape[i+1:]
-		}
-		q := x.Header.Get("X-Amzn-Query-Error")
-		if q == "" {
-			return []string{shape}, nil
-		}
-		code, fault, _ := strings.Cut(q, ";")
-		if code == "" || fault != "Sender" && fault != "Receiver" {
-			return nil, fmt.Errorf("X-Amzn-Query-Error %q is not Code;Sender|Receiver", q)
-		}
-		if s := m.Shape(shape); s != nil && s.Error != nil && s.Error.Code != "" && s.Error.Code != code {
-			return nil, fmt.Errorf("__type %s has the query code %s, X-Amzn-Query-Error says %s", shape, s.Error.Code, code)
-		}
-		return []string{code}, nil // what the SDK reports of an awsQueryCompatible error
+		return queryCompatibleCode(m, x, string(typ))
 	}
 	return nil, fmt.Errorf("unknown protocol %q", x.Protocol)
+}
+
+// queryCompatibleCode is the code the SDKs report of an error whose body
+// says __type: the query code of X-Amzn-Query-Error ("Code;Sender") when an
+// awsQueryCompatible service sends one (it must be the code the model
+// gives that __type's shape), else the __type's shape name.
+func queryCompatibleCode(m *botomodel.Model, x Exchange, typ string) ([]string, error) {
+	shape := typ
+	if i := strings.LastIndex(shape, "#"); i >= 0 {
+		shape = shape[i+1:]
+	}
+	q := x.Header.Get("X-Amzn-Query-Error")
+	if q == "" {
+		return []string{shape}, nil
+	}
+	code, fault, _ := strings.Cut(q, ";")
+	if code == "" || fault != "Sender" && fault != "Receiver" {
+		return nil, fmt.Errorf("X-Amzn-Query-Error %q is not Code;Sender|Receiver", q)
+	}
+	if s := m.Shape(shape); s != nil && s.Error != nil && s.Error.Code != "" && s.Error.Code != code {
+		return nil, fmt.Errorf("__type %s has the query code %s, X-Amzn-Query-Error says %s", shape, s.Error.Code, code)
+	}
+	return []string{code}, nil
 }
