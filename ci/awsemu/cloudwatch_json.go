@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,7 +62,7 @@ func (e *Emulator) serveCloudWatchJSON(w http.ResponseWriter, r *http.Request, a
 		writeCloudWatchJSONError(w, err)
 		return
 	}
-	b, err := json.Marshal(cborToJSON(v))
+	b, err := json.Marshal(botomodel.PlainCBOR(v))
 	if err != nil {
 		writeCloudWatchJSONError(w, err)
 		return
@@ -157,55 +156,6 @@ func toCBOR(m *botomodel.Model, shapeName string, v any) cbor.Value {
 		return cbor.Bool(x)
 	}
 	return &cbor.Nil{}
-}
-
-// cborToJSON turns an answer's CBOR into awsJson values: timestamps (tag
-// 1) as epoch seconds, blobs as base64.
-func cborToJSON(v cbor.Value) any {
-	switch x := v.(type) {
-	case cbor.Map:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = cborToJSON(e)
-		}
-		return out
-	case cbor.List:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cborToJSON(e)
-		}
-		return out
-	case cbor.String:
-		return string(x)
-	case cbor.Uint:
-		return json.Number(strconv.FormatUint(uint64(x), 10))
-	case cbor.NegInt:
-		return json.Number("-" + strconv.FormatUint(uint64(x), 10))
-	case cbor.Float32:
-		return jsonFloat(float64(x))
-	case cbor.Float64:
-		return jsonFloat(float64(x))
-	case cbor.Bool:
-		return bool(x)
-	case cbor.Slice:
-		return base64.StdEncoding.EncodeToString(x)
-	case *cbor.Tag:
-		return cborToJSON(x.Value)
-	}
-	return nil
-}
-
-// jsonFloat is a float as JSON: NaN and infinities as AWS's strings.
-func jsonFloat(f float64) any {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
 }
 
 // isCloudWatchJSON tells a CloudWatch awsJson 1.0 request by its target.

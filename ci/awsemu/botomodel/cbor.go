@@ -24,15 +24,19 @@ func CBORInput(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plainCBOR(v), nil
+	return PlainCBOR(v), nil
 }
 
-func plainCBOR(v cbor.Value) any {
+// PlainCBOR turns a decoded CBOR value into the values of an awsJson body:
+// maps, lists, strings, json.Numbers (NaN and infinities as AWS's strings),
+// booleans, blobs as base64, timestamps (tag 1) as their epoch seconds; an
+// absent member (CBOR nil or undefined) is left out of its map.
+func PlainCBOR(v cbor.Value) any {
 	switch x := v.(type) {
 	case cbor.Map:
 		m := make(map[string]any, len(x))
 		for k, e := range x {
-			if p := plainCBOR(e); p != nil {
+			if p := PlainCBOR(e); p != nil {
 				m[k] = p
 			}
 		}
@@ -40,7 +44,7 @@ func plainCBOR(v cbor.Value) any {
 	case cbor.List:
 		l := make([]any, len(x))
 		for i, e := range x {
-			l[i] = plainCBOR(e)
+			l[i] = PlainCBOR(e)
 		}
 		return l
 	case cbor.String:
@@ -50,17 +54,30 @@ func plainCBOR(v cbor.Value) any {
 	case cbor.NegInt:
 		return json.Number("-" + strconv.FormatUint(uint64(x), 10))
 	case cbor.Float32:
-		return json.Number(strconv.FormatFloat(float64(x), 'g', -1, 32))
+		return jsonFloat(float64(x), 32)
 	case cbor.Float64:
-		return json.Number(strconv.FormatFloat(float64(x), 'g', -1, 64))
+		return jsonFloat(float64(x), 64)
 	case cbor.Bool:
 		return bool(x)
 	case cbor.Slice:
 		return base64.StdEncoding.EncodeToString(x)
 	case *cbor.Tag:
-		return plainCBOR(x.Value)
+		return PlainCBOR(x.Value)
 	}
 	return nil // Nil, Undefined: an absent member
+}
+
+// jsonFloat is a float as JSON: NaN and infinities as AWS's strings.
+func jsonFloat(f float64, bits int) any {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return json.Number(strconv.FormatFloat(f, 'g', -1, bits))
 }
 
 // ValidateOutputCBOR checks a Smithy RPC v2 CBOR response body against

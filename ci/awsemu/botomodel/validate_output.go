@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // commonErrors are error codes every AWS service may answer although
@@ -333,36 +332,7 @@ func (m *Model) checkOutXML(shapeName string, n *xmlNode, path string, out *[]st
 			bad("a %s has child elements", s.Type)
 			return
 		}
-		switch s.Type {
-		case "string":
-			if len(s.Enum) > 0 && !contains(s.Enum, text) {
-				bad("%q is not one of the enum values [%s]", text, strings.Join(s.Enum, ", "))
-			}
-		case "integer", "long":
-			bits := 64
-			if s.Type == "integer" {
-				bits = 32
-			}
-			if _, err := strconv.ParseInt(text, 10, bits); err != nil {
-				bad("%q is not a valid %s", text, s.Type)
-			}
-		case "double", "float":
-			if _, err := strconv.ParseFloat(text, 64); err != nil {
-				bad("%q is not a number", text)
-			}
-		case "boolean":
-			if text != "true" && text != "false" {
-				bad("%q is not true or false", text)
-			}
-		case "timestamp":
-			if _, err := time.Parse(time.RFC3339Nano, text); err != nil {
-				bad("%q is not an ISO 8601 timestamp", text)
-			}
-		case "blob":
-			if _, err := base64.StdEncoding.DecodeString(text); err != nil {
-				bad("%q is not base64", text)
-			}
-		}
+		checkScalarText(s, text, bad)
 	}
 }
 
