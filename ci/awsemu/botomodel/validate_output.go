@@ -332,7 +332,7 @@ func (m *Model) checkOutXML(shapeName string, n *xmlNode, path string, out *[]st
 			bad("a %s has child elements", s.Type)
 			return
 		}
-		checkScalarText(s, text, bad)
+		checkScalarText(s, text, "iso8601", bad)
 	}
 }
 

@@ -88,28 +88,7 @@ func (m *Model) checkHeader(ref *ShapeRef, v string, out *[]string) {
 	bad := func(format string, args ...any) {
 		*out = append(*out, fmt.Sprintf("header %s (%s %s): %s", ref.LocationName, s.Type, ref.Shape, fmt.Sprintf(format, args...)))
 	}
-	switch s.Type {
-	case "string":
-		if len(s.Enum) > 0 && !contains(s.Enum, v) {
-			bad("%q is not one of the enum values [%s]", v, strings.Join(s.Enum, ", "))
-		}
-	case "integer", "long":
-		bits := 64
-		if s.Type == "integer" {
-			bits = 32
-		}
-		if _, err := strconv.ParseInt(v, 10, bits); err != nil {
-			bad("%q is not a valid %s", v, s.Type)
-		}
-	case "boolean":
-		if v != "true" && v != "false" {
-			bad("%q is not true or false", v)
-		}
-	case "timestamp":
-		if !validTimestamp(s.TimestampFormat, "rfc822", v) {
-			bad("%q is not a timestamp in %s", v, orDefault(s.TimestampFormat, "rfc822"))
-		}
-	}
+	checkScalarText(s, v, "rfc822", bad)
 }
 
 // validTimestamp checks a timestamp text in a format (def when unset).
@@ -166,7 +145,7 @@ func (m *Model) checkOutRESTXML(shapeName string, n *xmlNode, path string, out *
 			bad("a %s has child elements", s.Type)
 			return
 		}
-		checkScalarText(s, text, bad)
+		checkScalarText(s, text, "iso8601", bad)
 	}
 }
 

@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// checkScalarText checks an XML element's text against a scalar shape (both
-// XML protocols): enum values, integer ranges, numbers, booleans,
-// timestamps (the shape's timestampFormat, ISO 8601 by default), base64 blobs.
-func checkScalarText(s *Shape, text string, bad func(format string, args ...any)) {
+// checkScalarText checks a scalar's text (an XML element of either XML
+// protocol, or a REST header) against its shape: enum values, integer
+// ranges, numbers, booleans, timestamps (the shape's timestampFormat, else
+// defaultTime: iso8601 in XML, rfc822 in headers), base64 blobs.
+func checkScalarText(s *Shape, text, defaultTime string, bad func(format string, args ...any)) {
 	switch s.Type {
 	case "string":
 		if len(s.Enum) > 0 && !contains(s.Enum, text) {
@@ -32,8 +33,8 @@ func checkScalarText(s *Shape, text string, bad func(format string, args ...any)
 			bad("%q is not true or false", text)
 		}
 	case "timestamp":
-		if !validTimestamp(s.TimestampFormat, "iso8601", text) {
-			bad("%q is not a timestamp in %s", text, orDefault(s.TimestampFormat, "iso8601"))
+		if !validTimestamp(s.TimestampFormat, defaultTime, text) {
+			bad("%q is not a timestamp in %s", text, orDefault(s.TimestampFormat, defaultTime))
 		}
 	case "blob":
 		if _, err := base64.StdEncoding.DecodeString(text); err != nil {
