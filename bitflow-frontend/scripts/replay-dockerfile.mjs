@@ -115,7 +115,13 @@ function main([app, workArg]) {
         break;
       case "COPY": {
         const parts = s.args.split(/\s+/);
-        const from = parts[0].startsWith("--from=") ? parts.shift().slice(7) : undefined;
+        let from;
+        while (parts[0]?.startsWith("--")) {
+          const flag = parts.shift();
+          if (flag.startsWith("--from=")) from = flag.slice(7);
+          else if (!flag.startsWith("--chown=")) throw new Error(`${where}: COPY ${flag} is not supported by the replay`);
+          // --chown: file ownership exists inside the image only.
+        }
         const rawDest = parts.pop();
         const dest = path.resolve(cwd, map(rawDest));
         const intoDir = rawDest.endsWith("/") || parts.length > 1;
@@ -134,6 +140,10 @@ function main([app, workArg]) {
         break;
       }
       case "RUN": {
+        // A cache mount of the pnpm store is this machine's store (map() below).
+        const mounts = /^((?:--mount=type=cache,\S*target=\/pnpm\/store\S*\s+)+)/.exec(s.args);
+        if (mounts) s = { ...s, args: s.args.slice(mounts[1].length) };
+        if (/^--/.test(s.args)) throw new Error(`${where}: RUN ${s.args.split(/\s/)[0]} is not supported by the replay`);
         const pin = /^npm install --global .*\bpnpm@(\S+)$/.exec(s.args);
         if (pin) {
           const have = execFileSync("pnpm", ["--version"], { encoding: "utf8" }).trim();

@@ -13,11 +13,11 @@ describe("parseDockerfile", () => {
     expect(steps.map((s) => s.op)).toEqual([
       "ARG", "ARG",
       "FROM", "ENV", "RUN", "WORKDIR", "COPY", "RUN",
-      "FROM", "COPY", "COPY", "COPY", "RUN",
-      "FROM", "ENV", "WORKDIR", "COPY", "COPY", "COPY", "RUN", "USER", "EXPOSE", "HEALTHCHECK", "CMD",
+      "FROM", "COPY", "COPY", "RUN",
+      "FROM", "ENV", "WORKDIR", "COPY", "COPY", "USER", "EXPOSE", "HEALTHCHECK", "CMD",
     ]);
     const build = steps.filter((s) => s.op === "RUN")[2];
-    expect(build?.args).toMatch(/^pnpm install --offline .* && pnpm --filter "@bitflow\/student" build\s+&& mkdir -p apps\/student\/public$/);
+    expect(build?.args).toMatch(/^--mount=type=cache,id=bitflow-pnpm-store,target=\/pnpm\/store\s+pnpm install --prefer-offline .* && pnpm --filter "@bitflow\/student" build\s+&& mkdir -p apps\/student\/public runtime\/apps\/student\/\.next\/cache /);
     expect(steps.at(-1)).toMatchObject({ op: "CMD", args: '["node", "apps/student/server.js"]' });
   });
 

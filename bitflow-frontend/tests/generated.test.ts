@@ -54,12 +54,16 @@ describe("templates/Dockerfile", () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime.indexOf("USER node")).toBeLessThan(runtime.indexOf("CMD ["));
     expect(runtime).toMatch(/^HEALTHCHECK .*\n.*\/api\/health/m);
-    // The runtime copies only the standalone server and static assets.
+    // The runtime copies only what the build stage gathered (the standalone
+    // server, static assets, public/), and makes only Next's cache writable.
     expect(runtime.match(/^COPY .*$/gm)).toEqual([
-      "COPY --from=build /repo/apps/{{name}}/.next/standalone ./",
-      "COPY --from=build /repo/apps/{{name}}/.next/static ./apps/{{name}}/.next/static",
-      "COPY --from=build /repo/apps/{{name}}/public ./apps/{{name}}/public",
+      "COPY --from=build /repo/runtime/ ./",
+      "COPY --from=build --chown=node:node /repo/runtime/apps/{{name}}/.next/cache ./apps/{{name}}/.next/cache",
     ]);
+    const build = df.slice(df.indexOf("AS build"), df.lastIndexOf("\nFROM "));
+    for (const gathered of ["apps/{{name}}/.next/standalone/. runtime/", "apps/{{name}}/.next/static runtime/apps/{{name}}/.next/static", "apps/{{name}}/public runtime/apps/{{name}}/public"]) {
+      expect(build).toContain(`cp -a ${gathered}`);
+    }
   });
 
   it("installs the pnpm pinned in package.json", () => {
