@@ -273,69 +273,6 @@ func (m *Model) ValidateOutputXML(op string, body []byte) []string {
 	return out
 }
 
-func (m *Model) checkOutXML(shapeName string, n *xmlNode, path string, out *[]string) {
-	s := m.Shapes[shapeName]
-	if s == nil {
-		*out = append(*out, fmt.Sprintf("%s: shape %s is not in the model", show(path), shapeName))
-		return
-	}
-	bad := func(format string, args ...any) {
-		*out = append(*out, fmt.Sprintf("%s (%s %s): %s", show(path), s.Type, shapeName, fmt.Sprintf(format, args...)))
-	}
-	text := strings.TrimSpace(n.text)
-	switch s.Type {
-	case "structure":
-		seen := map[string]bool{}
-		for _, c := range n.children {
-			ref := s.Members[c.name]
-			if ref == nil {
-				bad("member <%s> is not defined by the model", c.name)
-				continue
-			}
-			if seen[c.name] {
-				bad("member <%s> appears twice", c.name)
-			}
-			seen[c.name] = true
-			m.checkOutXML(ref.Shape, c, join(path, c.name), out)
-		}
-		for _, r := range s.Required {
-			if !seen[r] {
-				bad("required member <%s> is missing", r)
-			}
-		}
-	case "list":
-		for i, c := range n.children {
-			if c.name != "member" {
-				bad("list element <%s>, want <member>", c.name)
-				continue
-			}
-			m.checkOutXML(s.Member.Shape, c, fmt.Sprintf("%s[%d]", path, i), out)
-		}
-	case "map":
-		for i, c := range n.children {
-			if c.name != "entry" {
-				bad("map element <%s>, want <entry>", c.name)
-				continue
-			}
-			for _, kv := range c.children {
-				switch kv.name {
-				case "key":
-				case "value":
-					m.checkOutXML(s.Value.Shape, kv, fmt.Sprintf("%s[%d]", path, i), out)
-				default:
-					bad("map entry element <%s>", kv.name)
-				}
-			}
-		}
-	default:
-		if len(n.children) > 0 {
-			bad("a %s has child elements", s.Type)
-			return
-		}
-		checkScalarText(s, text, "iso8601", bad)
-	}
-}
-
 func show(path string) string {
 	if path == "" {
 		return "(response)"

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -63,7 +62,7 @@ func (m *Model) ValidateOutputRESTXML(op, method string, status int, header http
 			if err != nil {
 				out = append(out, "body is not XML: "+err.Error())
 			} else {
-				m.checkOutRESTXML(ref.Shape, root, shape.Payload, &out)
+				m.checkOutXML(ref.Shape, root, shape.Payload, &out)
 			}
 		}
 	case len(bodyMembers) > 0:
@@ -72,7 +71,7 @@ func (m *Model) ValidateOutputRESTXML(op, method string, status int, header http
 			return append(out, "body is not XML: "+err.Error())
 		}
 		wrapper := &Shape{Type: "structure", Members: bodyMembers, Required: shape.Required}
-		m.checkStructRESTXML(wrapper, o.Output.Shape, root, "", &out)
+		m.checkStructXML(wrapper, o.Output.Shape, root, "", &out)
 	case len(body) > 0:
 		out = append(out, "the output has no body members, but the answer has a body")
 	}
@@ -110,81 +109,4 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
-}
-
-// checkOutRESTXML checks an element against a shape (REST-XML rules).
-func (m *Model) checkOutRESTXML(shapeName string, n *xmlNode, path string, out *[]string) {
-	s := m.Shapes[shapeName]
-	if s == nil {
-		*out = append(*out, fmt.Sprintf("%s: shape %s is not in the model", show(path), shapeName))
-		return
-	}
-	bad := func(format string, args ...any) {
-		*out = append(*out, fmt.Sprintf("%s (%s %s): %s", show(path), s.Type, shapeName, fmt.Sprintf(format, args...)))
-	}
-	text := strings.TrimSpace(n.text)
-	switch s.Type {
-	case "structure":
-		m.checkStructRESTXML(s, shapeName, n, path, out)
-	case "list":
-		el := "member"
-		if s.Member.LocationName != "" {
-			el = s.Member.LocationName
-		}
-		for i, c := range n.children {
-			if c.name != el {
-				bad("list element <%s>, want <%s>", c.name, el)
-				continue
-			}
-			m.checkOutRESTXML(s.Member.Shape, c, fmt.Sprintf("%s[%d]", path, i), out)
-		}
-	case "map":
-		// no S3 output the emulator answers has a map in its body
-	default:
-		if len(n.children) > 0 {
-			bad("a %s has child elements", s.Type)
-			return
-		}
-		checkScalarText(s, text, "iso8601", bad)
-	}
-}
-
-// checkStructRESTXML checks a structure's child elements: each a member
-// by its element name (a flattened list repeats its element), required
-// members present, none undeclared.
-func (m *Model) checkStructRESTXML(s *Shape, shapeName string, n *xmlNode, path string, out *[]string) {
-	bad := func(format string, args ...any) {
-		*out = append(*out, fmt.Sprintf("%s (structure %s): %s", show(path), shapeName, fmt.Sprintf(format, args...)))
-	}
-	byElement := map[string]string{}
-	for name, ref := range s.Members {
-		if ref.Location == "" && !ref.XMLAttribute {
-			byElement[xmlName(name, ref)] = name
-		}
-	}
-	seen := map[string]int{}
-	for _, c := range n.children {
-		name, ok := byElement[c.name]
-		if !ok {
-			bad("member <%s> is not defined by the model", c.name)
-			continue
-		}
-		ref := s.Members[name]
-		seen[name]++
-		ms := m.Shapes[ref.Shape]
-		if ms != nil && ms.Type == "list" && (ms.Flattened || ref.Flattened) {
-			m.checkOutRESTXML(ms.Member.Shape, c, fmt.Sprintf("%s[%d]", join(path, name), seen[name]-1), out)
-			continue
-		}
-		if seen[name] > 1 {
-			bad("member <%s> appears twice", c.name)
-			continue
-		}
-		m.checkOutRESTXML(ref.Shape, c, join(path, name), out)
-	}
-	for _, r := range s.Required {
-		if ref := s.Members[r]; ref != nil && ref.Location == "" && seen[r] == 0 {
-			bad("required member <%s> is missing", xmlName(r, ref))
-		}
-	}
 }
