@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go/encoding/cbor"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/aws/smithy-go/transport/http/protocol/rpcv2"
+	"github.com/bitflow-lms/pipeline/ci/awsemu/botomodel"
 )
 
 // CloudWatch speaks Smithy RPC v2 CBOR in the pinned SDK (botocore's model
@@ -98,7 +99,7 @@ func decodeCBOR(body []byte, v any) error {
 	if err != nil {
 		return clientError("SerializationException", "decoding CBOR: %v", err)
 	}
-	j, err := json.Marshal(cborPlain(val))
+	j, err := json.Marshal(botomodel.PlainCBORTimes(val, rfc3339))
 	if err != nil {
 		return clientError("SerializationException", "decoding CBOR: %v", err)
 	}
@@ -109,47 +110,11 @@ func decodeCBOR(body []byte, v any) error {
 	return nil
 }
 
-// cborPlain turns a CBOR value into plain Go values for encoding/json.
-func cborPlain(v cbor.Value) any {
-	switch x := v.(type) {
-	case cbor.Map:
-		m := map[string]any{}
-		for k, e := range x {
-			m[k] = cborPlain(e)
-		}
-		return m
-	case cbor.List:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = cborPlain(e)
-		}
-		return l
-	case cbor.String:
-		return string(x)
-	case cbor.Uint:
-		return uint64(x)
-	case cbor.NegInt:
-		return -int64(x)
-	case cbor.Float32:
-		return float64(x)
-	case cbor.Float64:
-		return float64(x)
-	case cbor.Bool:
-		return bool(x)
-	case *cbor.Tag:
-		if x.ID == 1 { // epoch-seconds timestamp
-			secs, _ := cborPlain(x.Value).(float64)
-			if u, ok := cborPlain(x.Value).(uint64); ok {
-				secs = float64(u)
-			}
-			whole, frac := math.Modf(secs)
-			return time.Unix(int64(whole), int64(frac*1e9)).UTC().Format(time.RFC3339Nano)
-		}
-		return cborPlain(x.Value)
-	case cbor.Slice:
-		return []byte(x)
-	}
-	return nil
+// rfc3339 is an epoch-seconds timestamp as the text encoding/json decodes
+// into a time.Time.
+func rfc3339(secs float64) any {
+	whole, frac := math.Modf(secs)
+	return time.Unix(int64(whole), int64(frac*1e9)).UTC().Format(time.RFC3339Nano)
 }
 
 // writeCBORError answers an RPC v2 CBOR error: a CBOR map with __type and

@@ -31,12 +31,18 @@ func CBORInput(body []byte) (any, error) {
 // maps, lists, strings, json.Numbers (NaN and infinities as AWS's strings),
 // booleans, blobs as base64, timestamps (tag 1) as their epoch seconds; an
 // absent member (CBOR nil or undefined) is left out of its map.
-func PlainCBOR(v cbor.Value) any {
+func PlainCBOR(v cbor.Value) any { return PlainCBORTimes(v, nil) }
+
+// PlainCBORTimes is PlainCBOR with each timestamp (tag 1) given by
+// timestamp(epoch seconds) instead, e.g. RFC 3339 text for encoding/json to
+// decode into a time.Time; nil keeps the epoch seconds.
+func PlainCBORTimes(v cbor.Value, timestamp func(secs float64) any) any {
+	plain := func(e cbor.Value) any { return PlainCBORTimes(e, timestamp) }
 	switch x := v.(type) {
 	case cbor.Map:
 		m := make(map[string]any, len(x))
 		for k, e := range x {
-			if p := PlainCBOR(e); p != nil {
+			if p := plain(e); p != nil {
 				m[k] = p
 			}
 		}
@@ -44,7 +50,7 @@ func PlainCBOR(v cbor.Value) any {
 	case cbor.List:
 		l := make([]any, len(x))
 		for i, e := range x {
-			l[i] = PlainCBOR(e)
+			l[i] = plain(e)
 		}
 		return l
 	case cbor.String:
@@ -62,7 +68,12 @@ func PlainCBOR(v cbor.Value) any {
 	case cbor.Slice:
 		return base64.StdEncoding.EncodeToString(x)
 	case *cbor.Tag:
-		return PlainCBOR(x.Value)
+		if x.ID == 1 && timestamp != nil {
+			if secs, err := strconv.ParseFloat(fmt.Sprint(plain(x.Value)), 64); err == nil {
+				return timestamp(secs)
+			}
+		}
+		return plain(x.Value)
 	}
 	return nil // Nil, Undefined: an absent member
 }
