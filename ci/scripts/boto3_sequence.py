@@ -5,7 +5,7 @@ asserts its result.
 
 Run it through the emulator, which points AWS_ENDPOINT_URL at itself:
 
-    (cd ci && go run ./cmd/bitflow-deploy emulator --seed --seed-bluegreen --quiet -- python3 scripts/boto3_sequence.py)
+    go run ./ci/cmd/bitflow-deploy emulator --seed --seed-bluegreen --quiet -- python3 ci/scripts/boto3_sequence.py
 
 (`make -C ci boto3-sequence` does the same.) Steps: describe the live
 service, force a new deployment and wait with the services_stable waiter,

@@ -24,7 +24,7 @@ finish() {
 trap finish EXIT
 
 echo "rehearse: building the deploy CLI (its emulator verb serves the AWS emulator)"
-go -C ci build -o "$work/bitflow-deploy" ./cmd/bitflow-deploy
+go build -o "$work/bitflow-deploy" ./ci/cmd/bitflow-deploy
 
 "$work/bitflow-deploy" emulator --seed --seed-bluegreen --seed-tag "$sha" --quiet >"$work/emulator.log" 2>&1 &
 emu_pid=$!

@@ -20,7 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "setup: Go modules"
-go -C ci mod download
+go mod download && go -C ci/dagger mod download
 
 for part in backend frontend; do
   if [ -x "ci/scripts/setup-$part.sh" ]; then

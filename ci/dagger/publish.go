@@ -12,8 +12,8 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 
 	"github.com/bitflow-lms/pipeline/ci/awsx"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/imagereuse"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 )
 
 // deployTarget is what plan, deploy and rollback share: the validated

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/bitflow-lms/pipeline/ci/apps"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/imagereuse"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // frontendManifests are the files `pnpm install` reads: the install layer is

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/imagereuse"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 	"github.com/bitflow-lms/pipeline/ci/report"
 )

@@ -6,8 +6,8 @@ import (
 	"os"
 
 	"github.com/bitflow-lms/pipeline/ci/apps"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/imagereuse"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
 )
 
 // imageSpecs are the builds of a release: the backend, then every portal of

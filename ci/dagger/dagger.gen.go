@@ -17,7 +17,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 
 	"github.com/dagger/querybuilder"
 )

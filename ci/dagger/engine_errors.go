@@ -3,7 +3,7 @@ package main
 import (
 	"errors"
 
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/internal/readable"
 )
 

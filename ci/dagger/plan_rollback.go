@@ -11,7 +11,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/deploy"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 

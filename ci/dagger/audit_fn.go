@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/audit"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 )
 
 // Checks backend and frontend dependencies against advisory databases.

@@ -15,7 +15,7 @@
 package main
 
 import (
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 )
 
 // Bitflow is the pipeline of the Bitflow LMS repository.

@@ -12,7 +12,7 @@ import (
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 
 	appsx "github.com/bitflow-lms/pipeline/ci/apps"
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/release"
 )
 

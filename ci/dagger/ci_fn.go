@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bitflow-lms/pipeline/ci/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 	"github.com/bitflow-lms/pipeline/ci/internal/readable"
 )
 
