@@ -6,10 +6,11 @@ cd "$(dirname "$0")/../.."
 export DEBIAN_FRONTEND=noninteractive
 
 # Prerequisites this script does not install (Debian 12's packages are older):
-# Go 1.26 (go.mod's toolchain line) and Node 20 (bitflow-frontend).
+# Go 1.26 (go.mod's toolchain line), and any Node with npm: setup-frontend.sh
+# uses its npm to install the Node LTS that bitflow-frontend runs on.
 command -v go >/dev/null || { echo "setup: Go is not installed: install Go 1.26 first (see README.md)" >&2; exit 1; }
-command -v node >/dev/null || { echo "setup: Node is not installed: install Node 20 first (see README.md)" >&2; exit 1; }
-echo "setup: $(go version | awk '{print $3}'), node $(node --version)"
+command -v npm >/dev/null || { echo "setup: npm is not installed: install Node with npm first (see README.md)" >&2; exit 1; }
+echo "setup: $(go version | awk '{print $3}'), bootstrap node $(node --version 2>/dev/null || echo none)"
 
 # make runs the test targets; shellcheck lints the workflows' run: scripts.
 need=()
