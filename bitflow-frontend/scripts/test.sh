@@ -7,7 +7,11 @@
 #      runtime stage's CMD on 127.0.0.1 on the app's port, and check that
 #      /api/health answers JSON 200, / renders, and the image's HEALTHCHECK
 #      command passes
-# Exits non-zero on any failure. Needs Node 20 and pnpm (scripts/setup-frontend.sh).
+#   4. each build ran on Next 16 with Turbopack, and its runtime holds no
+#      sharp, libvips or typescript (next-config.mjs TRACE_EXCLUDES)
+# Exits non-zero on any failure. Needs the Node LTS of .node-version and the
+# pinned pnpm first on PATH (`make -C ci test-frontend` puts them there:
+# ci/scripts/setup-node.sh installs them).
 # SMOKE_APPS overrides which apps are built and served (names from apps.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +30,15 @@ trap cleanup EXIT
 t0=$(date +%s)
 step() { echo "== frontend: $* ($(( $(date +%s) - t0 ))s)"; }
 passed=0
+
+want_major="$(cut -d. -f1 .node-version)"
+have="$(node --version)"
+if [ "${have#v}" = "$have" ] || [ "$(echo "${have#v}" | cut -d. -f1)" != "$want_major" ]; then
+  echo "frontend: node on PATH is $have, .node-version wants Node $want_major ($(tr -d '\n' < .node-version)):" \
+    "put \$(../ci/scripts/setup-node.sh) first on PATH, or run make -C ci test-frontend" >&2
+  exit 1
+fi
+echo "frontend: node $have, pnpm $(pnpm --version < /dev/null)"
 
 step "pnpm install --frozen-lockfile"
 pnpm install --frozen-lockfile --reporter=append-only < /dev/null
@@ -79,6 +92,21 @@ for app in "${failed[@]}"; do
   echo "--- frontend: building $app from apps/$app/Dockerfile failed:" >&2; cat "$work/$app.build.log" >&2
 done
 if [ "${#failed[@]}" -gt 0 ]; then echo "frontend: FAIL Dockerfile build of: ${failed[*]}" >&2; exit 1; fi
+
+for app in $SMOKE_APPS; do
+  # `next build` prints "▲ Next.js 16.x.y (Turbopack)"; the runtime must not
+  # carry what TRACE_EXCLUDES leaves out.
+  if ! grep -qE 'Next\.js 16\.[0-9]+\.[0-9]+ \(Turbopack\)' "$work/$app.build.log"; then
+    echo "frontend: FAIL apps/$app was not built by Next 16 with Turbopack:" >&2; grep -E 'Next\.js' "$work/$app.build.log" >&2 || true; exit 1
+  fi
+  rdir="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1])).dir' "$work/$app.runtime.json")"
+  stray="$(find "$rdir/node_modules/.pnpm" -maxdepth 1 \( -name 'sharp@*' -o -name '@img+*' -o -name 'typescript@*' \) -printf '%f ' 2>/dev/null || true)"
+  dangling="$(find "$rdir" -xtype l -printf '%P ' | head -c 400)"
+  if [ -n "$stray$dangling" ]; then
+    echo "frontend: FAIL apps/$app runtime carries ${stray:+packages: $stray}${dangling:+dangling links: $dangling}" >&2; exit 1
+  fi
+  echo "frontend: $app built by $(grep -oE 'Next\.js 16\.[0-9]+\.[0-9]+ \(Turbopack\)' "$work/$app.build.log" | head -n 1), runtime without sharp/libvips/typescript"
+done
 
 step "generated files unchanged by the builds"
 node scripts/generate.mjs --check

@@ -42,9 +42,12 @@ describe("templates/Dockerfile", () => {
   const df = readFileSync(path.join(ROOT, "templates/Dockerfile"), "utf8");
   const froms = df.split("\n").filter((l) => l.startsWith("FROM "));
 
-  it("takes its base images as arguments defaulting to node:20-bookworm-slim", () => {
-    expect(df).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
-    expect(df).toMatch(/^ARG RUNTIME_IMAGE=node:20-bookworm-slim$/m);
+  it("takes its base images as arguments defaulting to the Node LTS of .node-version", () => {
+    const major = readFileSync(path.join(ROOT, ".node-version"), "utf8").trim().split(".")[0];
+    expect(major).toMatch(/^\d+$/);
+    expect(Number(major) % 2, "an LTS line is even-numbered").toBe(0);
+    expect(df).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${major}-bookworm-slim$`, "m"));
+    expect(df).toMatch(new RegExp(`^ARG RUNTIME_IMAGE=node:${major}-bookworm-slim$`, "m"));
     expect(froms.map((l) => l.split(" ")[1])).toEqual(["${NODE_IMAGE}", "deps", "${RUNTIME_IMAGE}"]);
   });
 

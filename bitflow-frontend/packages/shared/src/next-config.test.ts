@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createNextConfig, SECURITY_HEADERS, TRACE_EXCLUDES } from "./next-config.mjs";
 
@@ -6,7 +7,26 @@ describe("createNextConfig", () => {
     const cfg = createNextConfig("file:///repo/bitflow-frontend/apps/student/next.config.mjs");
     expect(cfg).toMatchObject({ output: "standalone", outputFileTracingRoot: "/repo/bitflow-frontend", transpilePackages: ["@bitflow/shared"], poweredByHeader: false });
     expect(cfg.images).toEqual({ unoptimized: true });
-    expect(cfg.outputFileTracingExcludes).toEqual({ "*": TRACE_EXCLUDES });
+    expect(cfg).not.toHaveProperty("eslint"); // removed in Next 16
+  });
+
+  it("excludes sharp, libvips and typescript from the trace, relative to the app's directory (how Turbopack reads them)", () => {
+    const cfg = createNextConfig("file:///repo/bitflow-frontend/apps/student/next.config.mjs");
+    const excludes = (cfg.outputFileTracingExcludes as Record<string, string[]>)["*"] ?? [];
+    expect(excludes).toEqual(TRACE_EXCLUDES.map((g) => `../../${g}`));
+    const excluded = (p: string) => TRACE_EXCLUDES.some((g) => path.matchesGlob(p, g));
+    for (const p of [
+      "node_modules/.pnpm/typescript@5.9.3/node_modules/typescript/lib/typescript.js",
+      "node_modules/.pnpm/sharp@0.35.6_@types+node@26.6.11/node_modules/sharp/dist/index.cjs",
+      "node_modules/.pnpm/@img+sharp-libvips-linux-x64@1.3.5/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.8",
+      "node_modules/.pnpm/next@16.5.0_react@19.3.1/node_modules/sharp",
+      "node_modules/.pnpm/sharp@0.35.6/node_modules/@img/sharp-linux-x64",
+    ]) expect(excluded(p), p).toBe(true);
+    for (const p of [
+      "node_modules/.pnpm/next@16.5.0_react@19.3.1/node_modules/next/dist/server/next-server.js",
+      "node_modules/.pnpm/next@16.5.0_react@19.3.1/node_modules/next/dist/server/image-optimizer/sharp.js",
+      "node_modules/.pnpm/react-dom@19.3.1_react@19.3.1/node_modules/react-dom/server.js",
+    ]) expect(excluded(p), p).toBe(false);
   });
 
   it("sends the security headers on every route", async () => {
