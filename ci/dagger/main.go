@@ -88,13 +88,14 @@ func New(
 	// +optional
 	// +default="php:8.3-cli"
 	phpImage string,
-	// Node.js 20 image (tests, pnpm audit, portal builds: build arg NODE_IMAGE).
+	// Node.js 26 LTS image (tests, pnpm audit, portal builds: build arg NODE_IMAGE;
+	// bitflow-frontend/.node-version names the exact version CI tests with).
 	// +optional
-	// +default="node:20-bookworm-slim"
+	// +default="node:26-bookworm-slim"
 	nodeImage string,
 	// Runtime base of the portal images (build arg RUNTIME_IMAGE).
 	// +optional
-	// +default="node:20-bookworm-slim"
+	// +default="node:26-bookworm-slim"
 	frontendRuntimeImage string,
 	// PostgreSQL 16 image started as a service by test-backend.
 	// +optional

@@ -56,7 +56,7 @@ func daggerCLI(t *testing.T) string {
 }
 
 // constructorArgs are extra module constructor flags from BITFLOW_DAGGER_ARGS
-// (space-separated), e.g. "--frontend-runtime-image=mirror.example/node:20"
+// (space-separated), e.g. "--frontend-runtime-image=mirror.example/node:26"
 // to point the tests at a mirror.
 func constructorArgs() []string {
 	return strings.Fields(os.Getenv("BITFLOW_DAGGER_ARGS"))

