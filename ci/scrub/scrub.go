@@ -1,28 +1,46 @@
-// Package scrub hides secrets in text that leaves the run (a migration's log
-// tail copied into the manifest, Slack, the GitHub status and the job
-// summary): the value of every assignment whose name contains PASSWORD,
-// SECRET, TOKEN or KEY (NAME=value, NAME: value, "name": "value"), and the
-// password of credentials in URLs (scheme://user:password@host), become ***.
-// It is the one scrub function: every copy of log text goes through Secrets.
+// Package scrub hides secrets in text that leaves the run: a migration's log
+// tail copied into the manifest, the ledger, Slack, the GitHub status and the
+// job summary, and every error the CLI prints. It is the one scrub function:
+// every copy of log text goes through Secrets, which applies three layers and
+// masks the union of what they find with ***:
+//
+//   - known values (known.go): the values of secrets this process knows,
+//     e.g. the runner's AWS_SECRET_ACCESS_KEY or a task definition's
+//     DB_PASSWORD, wherever they appear and in whatever shape;
+//   - shapes (assign.go, userinfo.go): the value of every assignment whose
+//     name looks secret (NAME=value, export NAME="value", "name": "value",
+//     name: value, 'name' => 'value', --name value, Authorization: Bearer …)
+//     and the credentials of URLs (scheme://user:password@host), parsed by a
+//     small lexer, not a regular expression;
+//   - formats (formats.go): credentials recognisable by their own form
+//     wherever they stand (a bare "Bearer <token>").
+//
+// It masks too much rather than too little: an unquoted value runs to the
+// end of its line, since "x;y", "x,y" and "x&y" are all possible passwords.
 package scrub
 
-import "regexp"
+import (
+	"sort"
+	"strings"
+)
 
 // Mask replaces a hidden value.
 const Mask = "***"
 
-var (
-	// A name containing one of the words, an optional closing quote, = or :,
-	// an optional opening quote, then the value up to a quote, space or separator.
-	assignment = regexp.MustCompile(`(?i)([A-Za-z0-9_.\-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|KEY)[A-Za-z0-9_.\-]*["']?[ \t]*[=:][ \t]*["']?)([^\s"',;&]+)`)
-	// scheme://user:password@ (the user stays, the password goes).
-	urlCredentials = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@]*:)([^@\s/]+)@`)
-)
+// span is a byte range [start, end) of a string to mask.
+type span struct{ start, end int }
 
 // Secrets returns s with secret values replaced by ***.
-func Secrets(s string) string {
-	s = urlCredentials.ReplaceAllString(s, "${1}"+Mask+"@")
-	return assignment.ReplaceAllString(s, "${1}"+Mask)
+func Secrets(s string) string { return known.secrets(s) }
+
+// secrets is Secrets with k's known values.
+func (k *knownValues) secrets(s string) string {
+	s = k.replace(s)
+	var spans []span
+	spans = append(spans, assignments(s)...)
+	spans = append(spans, urlCredentials(s)...)
+	spans = append(spans, bearerTokens(s)...)
+	return mask(s, spans)
 }
 
 // Lines scrubs every line of a log tail in place and returns it.
@@ -31,4 +49,29 @@ func Lines(lines []string) []string {
 		lines[i] = Secrets(l)
 	}
 	return lines
+}
+
+// mask replaces the union of spans in s by Mask (overlapping and touching
+// spans become one ***).
+func mask(s string, spans []span) string {
+	if len(spans) == 0 {
+		return s
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var b strings.Builder
+	at := 0
+	for i := 0; i < len(spans); {
+		start, end := spans[i].start, spans[i].end
+		for i++; i < len(spans) && spans[i].start <= end; i++ {
+			end = max(end, spans[i].end)
+		}
+		if end <= start {
+			continue
+		}
+		b.WriteString(s[at:start])
+		b.WriteString(Mask)
+		at = end
+	}
+	b.WriteString(s[at:])
+	return b.String()
 }

@@ -1,0 +1,35 @@
+package scrub
+
+import "strings"
+
+// urlCredentials finds the credentials of URLs in s: in scheme://user:pass@host
+// the password, in scheme://token@host the whole user part. The user part
+// ends at the last @ before a blank or quote, so passwords with / or @ in
+// them (postgres://u:a/b@host, postgres://u:a@b@host) are masked whole; an @
+// later in the path masks too much, never too little.
+func urlCredentials(s string) []span {
+	var spans []span
+	for i := 0; ; {
+		k := strings.Index(s[i:], "://")
+		if k < 0 {
+			return spans
+		}
+		start := i + k + 3
+		i = start
+		end := start
+		for end < len(s) && !isSpace(s[end]) && !isQuote(s[end]) {
+			end++
+		}
+		at := strings.LastIndexByte(s[start:end], '@')
+		if at <= 0 {
+			continue
+		}
+		info := s[start : start+at]
+		colon := strings.IndexByte(info, ':')
+		if slash := strings.IndexAny(info, "/?#"); colon >= 0 && (slash < 0 || colon < slash) {
+			spans = append(spans, span{start + colon + 1, start + at})
+		} else {
+			spans = append(spans, span{start, start + at})
+		}
+	}
+}
