@@ -289,6 +289,13 @@ func logTail(ctx context.Context, logs LogsAPI, td *types.TaskDefinition, contai
 		if aws.ToString(c.Name) == container {
 			lc = c.LogConfiguration
 		}
+		// Secrets the task definition carries in plain text are masked in
+		// the tail (and everywhere after) whatever shape the log gives them.
+		for _, kv := range c.Environment {
+			if scrub.SecretName(aws.ToString(kv.Name)) {
+				scrub.Known(aws.ToString(kv.Value))
+			}
+		}
 	}
 	if lc == nil || lc.LogDriver != types.LogDriverAwslogs {
 		return nil, "", fmt.Errorf("container %s does not log with awslogs", container)

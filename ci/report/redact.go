@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 // redacted replaces a secret wherever it would otherwise be printed.
@@ -22,6 +24,7 @@ func newRedactor(values ...string) *redactor {
 		if len(v) < 4 { // too short to be a real secret; redacting would mangle text
 			continue
 		}
+		scrub.Known(v) // the manifest, the ledger and the CLI output mask it too
 		r.secrets = append(r.secrets, v, url.QueryEscape(v), url.PathEscape(v))
 		if u, err := url.Parse(v); err == nil && u.Host != "" && len(u.Path) > 1 {
 			r.secrets = append(r.secrets, u.Path, u.EscapedPath())
@@ -30,14 +33,15 @@ func newRedactor(values ...string) *redactor {
 	return r
 }
 
-// String returns s with every secret replaced.
+// String returns s with every secret replaced, then scrubbed of secrets of
+// any other origin (scrub.Secrets).
 func (r *redactor) String(s string) string {
 	for _, v := range r.secrets {
 		if v != "" {
 			s = strings.ReplaceAll(s, v, redacted)
 		}
 	}
-	return s
+	return scrub.Secrets(s)
 }
 
 // Error returns err with every secret removed from its message, or nil.

@@ -12,8 +12,9 @@
 //     name: value, 'name' => 'value', --name value, Authorization: Bearer …)
 //     and the credentials of URLs (scheme://user:password@host), parsed by a
 //     small lexer, not a regular expression;
-//   - formats (formats.go): credentials recognisable by their own form
-//     wherever they stand (a bare "Bearer <token>").
+//   - formats (rules.go, formats.go): credentials recognisable by their own
+//     form wherever they stand, by gitleaks' maintained rule set (AWS keys,
+//     GitHub and Slack tokens, JWTs, ...) and a bare "Bearer <token>".
 //
 // It masks too much rather than too little: an unquoted value runs to the
 // end of its line, since "x;y", "x,y" and "x&y" are all possible passwords.
@@ -40,6 +41,7 @@ func (k *knownValues) secrets(s string) string {
 	spans = append(spans, assignments(s)...)
 	spans = append(spans, urlCredentials(s)...)
 	spans = append(spans, bearerTokens(s)...)
+	spans = append(spans, tokens(s)...)
 	return mask(s, spans)
 }
 

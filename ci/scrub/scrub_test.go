@@ -45,6 +45,24 @@ func TestSecretsAreMasked(t *testing.T) {
 
 // A stray quote earlier on the line must not swallow the name of a later
 // assignment and so hide its value.
+// Tokens with no name before them are recognised by gitleaks' rules.
+func TestTokensAreMaskedByForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"push with ghp_16C7e42F292c6912E7710c838347Ae178B4a failed":                                                                "push with *** failed",
+		"creds AKIAZ7VRSQ5TLRHFKQ4M in use":                                                                                        "creds *** in use",
+		"hook https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/abcdefghijABCDEFGHIJ1234 down":                                  "hook *** down",
+		"cookie eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U sent": "cookie *** sent",
+		// Digests, ARNs and commit shas are not secrets.
+		"bitflow-backend@sha256:ee41377b3ca8c937d046b24c2a2ceaf0fb08a569cc29fd39201286bf7ba5b3c5": "bitflow-backend@sha256:ee41377b3ca8c937d046b24c2a2ceaf0fb08a569cc29fd39201286bf7ba5b3c5",
+		"task arn:aws:ecs:us-east-1:123456789012:task/bitflow/0123456789abcdef0123456789abcdef":   "task arn:aws:ecs:us-east-1:123456789012:task/bitflow/0123456789abcdef0123456789abcdef",
+		"deploy of 0123456789abcdef0123456789abcdef01234567 started":                              "deploy of 0123456789abcdef0123456789abcdef01234567 started",
+	} {
+		if got := Secrets(in); got != want {
+			t.Errorf("Secrets(%q)\n got  %q\n want %q", in, got, want)
+		}
+	}
+}
+
 func TestStrayQuoteHidesNothing(t *testing.T) {
 	in := `token="DB_PASSWORD="two words"`
 	if got := Secrets(in); strings.Contains(got, "two") || strings.Contains(got, "words") {
@@ -84,5 +102,20 @@ func TestSecretName(t *testing.T) {
 		if SecretName(n) {
 			t.Errorf("%s: secret", n)
 		}
+	}
+}
+
+func TestWriterScrubsWholeLines(t *testing.T) {
+	var out strings.Builder
+	w := NewWriter(&out)
+	for _, part := range []string{"ok\nDB_PASS", "WORD='two ", "words' done\nlast ", "token=abcdef"} {
+		w.Write([]byte(part))
+	}
+	if strings.Contains(out.String(), "last") {
+		t.Errorf("an unterminated line was written before Flush: %q", out.String())
+	}
+	w.Flush()
+	if got, want := out.String(), "ok\nDB_PASSWORD='***' done\nlast token=***"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

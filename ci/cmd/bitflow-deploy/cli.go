@@ -14,6 +14,7 @@ import (
 
 	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 // Exit codes.
@@ -109,7 +110,11 @@ func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(
 		}
 		return exitOK
 	}
-	c := &common{out: out, errOut: errOut, getenv: getenv}
+	// Everything the CLI prints passes the scrubber, whatever printed it.
+	sout, serr := scrub.NewWriter(out), scrub.NewWriter(errOut)
+	defer serr.Flush()
+	defer sout.Flush()
+	c := &common{out: sout, errOut: serr, getenv: getenv}
 	verb, rest := args[0], args[1:]
 	switch verb {
 	case "check":

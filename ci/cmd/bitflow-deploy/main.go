@@ -22,9 +22,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 func main() {
+	scrub.KnownEnviron(os.Environ()) // the runner's own secrets are masked wherever they appear
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
