@@ -27,6 +27,16 @@ func (e *Environment) Validate() error {
 	return &ValidationError{File: e.File, Problems: ps}
 }
 
+// CheckName accepts an environment name (production, staging-2): lower-case
+// letters, digits and dashes. The CLI checks --env with it before it builds
+// the environment file's path from it.
+func CheckName(name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("environment name %q: want lower-case letters, digits and dashes (e.g. production)", name)
+	}
+	return nil
+}
+
 type checker struct{ ps []Problem }
 
 func (c *checker) add(field, format string, args ...any) {

@@ -25,8 +25,7 @@ func (c *common) check(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	env, err := c.load()
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
+	if c.refused("check", env, err) {
 		return exitUsage
 	}
 	fmt.Fprint(c.out, env.Describe())

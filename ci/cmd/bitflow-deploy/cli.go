@@ -62,6 +62,9 @@ func (c *common) load() (*config.Environment, error) {
 	case path == "" && c.env == "":
 		return nil, errors.New("name the environment: --env production (or --config path/to/env.yaml)")
 	case path == "":
+		if err := config.CheckName(c.env); err != nil {
+			return nil, fmt.Errorf("--env: %w", err) // checked before it becomes a file name
+		}
 		path = environmentFile(c.env)
 	}
 	env, err := config.Load(path)
@@ -158,22 +161,18 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// setup loads the environment, checks the verb's required flag and builds
-// the AWS config: the steps every AWS-touching verb takes before its first
-// call. A false ok means a usage error that has already been printed.
-func (c *common) setup(ctx context.Context, verb, required, value, why string) (*config.Environment, aws.Config, bool) {
+// setup loads the environment, checks the whole command line (checks) and
+// builds the AWS config: the steps every AWS-touching verb takes before its
+// first call or write. A false ok means a usage error that has already been
+// printed once.
+func (c *common) setup(ctx context.Context, verb string, checks ...check) (*config.Environment, aws.Config, bool) {
 	env, err := c.load()
-	if err != nil {
-		fmt.Fprintln(c.errOut, err)
-		return nil, aws.Config{}, false
-	}
-	if value == "" {
-		fmt.Fprintf(c.errOut, "%s: --%s is required%s\n", verb, required, why)
+	if c.refused(verb, env, err, checks...) {
 		return nil, aws.Config{}, false
 	}
 	cfg, err := awsx.Load(ctx, c.awsOptions(env))
 	if err != nil {
-		fmt.Fprintln(c.errOut, err)
+		fmt.Fprintf(c.errOut, "bitflow-deploy %s: %v\n", verb, err)
 		return nil, aws.Config{}, false
 	}
 	return env, cfg, true

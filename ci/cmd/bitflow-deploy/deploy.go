@@ -25,30 +25,23 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	allowContract := fs.Bool("allow-contract", false, "let pending migrations that drop, rename or tighten what the live release uses run (migration.guard)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
 	commitTime := fs.String("commit-time", "", "when --sha was committed (RFC 3339), for the lead time in releases")
-	state := c.stateFlags(fs)
+	state, lockWait := c.stateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	if err := deploy.ValidateWaitUntil(*waitUntil); err != nil {
-		fmt.Fprintf(c.errOut, "bitflow-deploy deploy: %v\n", err)
-		return exitUsage
-	}
-	env, cfg, ok := c.setup(ctx, "deploy", "sha", *sha, "")
+	env, cfg, ok := c.setup(ctx, "deploy", checkSHA(*sha), checkStrategy(*strategy), checkErr(deploy.ValidateWaitUntil(*waitUntil)),
+		checkCommitTime(*commitTime), checkOutput("--manifest", *manifestPath), checkNotNegative("--wait-for-lock", *lockWait))
 	if !ok {
 		return exitUsage
 	}
 	st := state()
 	if *commitTime != "" {
-		t, err := time.Parse(time.RFC3339, *commitTime)
-		if err != nil {
-			fmt.Fprintf(c.errOut, "deploy: --commit-time %q is not RFC 3339 (2026-12-01T19:01:02Z)\n", *commitTime)
-			return exitUsage
-		}
+		t, _ := time.Parse(time.RFC3339, *commitTime) // checked by setup
 		st.CommitTime = &t
 	}
 	path := *manifestPath
 	if path == "" {
-		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha)
+		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha) // both checked: a name and a hex sha
 	}
 	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil, State: st, AllowContract: *allowContract}
 	if !*noReport {

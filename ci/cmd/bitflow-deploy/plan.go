@@ -16,7 +16,7 @@ func (c *common) plan(ctx context.Context, args []string) int {
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	env, cfg, ok := c.setup(ctx, "plan", "sha", *sha, "")
+	env, cfg, ok := c.setup(ctx, "plan", checkSHA(*sha), checkStrategy(*strategy))
 	if !ok {
 		return exitUsage
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bitflow-lms/pipeline/ci/deploy"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // rollback returns the environment to the release before a manifest
@@ -16,11 +17,20 @@ func (c *common) rollback(ctx context.Context, args []string) int {
 	force := fs.Bool("force", false, "undo it even if a newer release is live (each override is printed)")
 	output := fs.String("output", "", "where to write the rollback's own manifest (default <manifest>.rollback.json, or rollback-<env>.json)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
-	state := c.stateFlags(fs)
+	state, lockWait := c.stateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return exitUsage
 	}
-	env, cfg, ok := c.setup(ctx, "rollback", "env", "set", "")
+	checkPrefix := checkErr(nil)
+	if *sha != "" {
+		checkPrefix = checkErr(manifest.CheckSHAPrefix(*sha))
+	}
+	out := *output
+	if out == "" && *manifestPath != "" {
+		out = *manifestPath // the default output is written beside it
+	}
+	env, cfg, ok := c.setup(ctx, "rollback", checkPrefix, checkInput("--manifest", *manifestPath),
+		checkOutput("--output", out), checkNotNegative("--wait-for-lock", *lockWait))
 	if !ok {
 		return exitUsage
 	}

@@ -20,23 +20,25 @@ import (
 
 // stateFlags registers --wait-for-lock and returns the lock options of a
 // run; who starts it comes from the environment (CI run URL or user@host).
-func (c *common) stateFlags(fs *flag.FlagSet) func() deploy.State {
+// The second result is the flag's value, for the verb's checks.
+func (c *common) stateFlags(fs *flag.FlagSet) (func() deploy.State, *time.Duration) {
 	wait := fs.Duration("wait-for-lock", 0, "wait this long for the environment lock held by another run (default: fail at once, naming the holder)")
 	return func() deploy.State {
 		owner, runURL := lock.Owner(c.getenv)
 		return deploy.State{Owner: owner, RunURL: runURL, LockWait: *wait}
-	}
+	}, wait
 }
 
 // stateSetup loads the environment, requires its state location and builds
 // the AWS config.
 func (c *common) stateSetup(ctx context.Context, verb string) (*config.Environment, *lock.Store, *ledger.Ledger, bool) {
-	env, cfg, ok := c.setup(ctx, verb, "env", "set", "")
+	env, cfg, ok := c.setup(ctx, verb, func(env *config.Environment) error {
+		if env != nil && env.State == nil {
+			return fmt.Errorf("%s names no state location (state: {bucket, prefix})", env.File)
+		}
+		return nil
+	})
 	if !ok {
-		return nil, nil, nil, false
-	}
-	if env.State == nil {
-		fmt.Fprintf(c.errOut, "%s: %s names no state location (state: {bucket, prefix})\n", verb, env.File)
 		return nil, nil, nil, false
 	}
 	client := awsx.S3(cfg)
