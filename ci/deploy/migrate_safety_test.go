@@ -39,7 +39,7 @@ func TestMigrationLogTailIsScrubbedEverywhere(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(m.FailureReason, "DB_PASSWORD=***") || !strings.Contains(m.FailureReason, "postgres://bitflow:***@db") ||
+	if !strings.Contains(m.FailureReason, "DB_PASSWORD=***") || !strings.Contains(m.FailureReason, "postgres://***@db") ||
 		!strings.Contains(m.FailureReason, "SQLSTATE[42S01]: table exists") {
 		t.Errorf("failure reason lost the log tail:\n%s", m.FailureReason)
 	}

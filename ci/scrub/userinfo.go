@@ -2,10 +2,11 @@ package scrub
 
 import "strings"
 
-// urlCredentials finds the credentials of URLs in s: in scheme://user:pass@host
-// the password, in scheme://token@host the whole user part. The user part
-// ends at the last @ before a blank or quote, so passwords with / or @ in
-// them (postgres://u:a/b@host, postgres://u:a@b@host) are masked whole; an @
+// urlCredentials finds the credentials of URLs in s: the whole user part of
+// scheme://user:password@host, since the user may be the secret too
+// (https://TOKEN:x-oauth-basic@github.com, https://TOKEN:@host). It ends at
+// the last @ before a blank or quote, so passwords with / or @ in them
+// (postgres://u:a/b@host, postgres://u:a@b@host) are masked whole; an @
 // later in the path masks too much, never too little.
 func urlCredentials(s string) []span {
 	var spans []span
@@ -24,12 +25,6 @@ func urlCredentials(s string) []span {
 		if at <= 0 {
 			continue
 		}
-		info := s[start : start+at]
-		colon := strings.IndexByte(info, ':')
-		if slash := strings.IndexAny(info, "/?#"); colon >= 0 && (slash < 0 || colon < slash) {
-			spans = append(spans, span{start + colon + 1, start + at})
-		} else {
-			spans = append(spans, span{start, start + at})
-		}
+		spans = append(spans, span{start, start + at})
 	}
 }
