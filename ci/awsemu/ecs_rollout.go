@@ -99,9 +99,28 @@ func (s *ecsState) startDeployment(svc *ecsService, at time.Time, rollbackOf *ec
 		d.reason = "ECS deployment circuit breaker: rolling back to deploymentId " + svc.stable.id + "."
 		d.rollbackOf = rollbackOf.id
 	}
+	s.keepLiveTargetGroup(svc, d)
 	svc.deployments = append([]*ecsDeployment{d}, svc.deployments...)
 	s.reconcile(svc, at)
 	return d
+}
+
+// keepLiveTargetGroup registers a rolling deployment's tasks where the
+// service's traffic is: after a native deployment the live revision may sit
+// in the alternate target group, and ECS, switching such a service to
+// ROLLING, "identifies the active service revision currently serving
+// traffic" and keeps the load balancer configuration (the ECS guide's
+// "Update the Amazon ECS deployment strategy"), so the new tasks join the
+// live revision's target group rather than an empty one.
+func (s *ecsState) keepLiveTargetGroup(svc *ecsService, d *ecsDeployment) {
+	if _, ok := advancedLB(svc.lbs); !ok {
+		return
+	}
+	if prev := svc.primary(); prev != nil {
+		if tg := s.native.tgOf[prev]; tg != "" {
+			s.native.tgOf[d] = tg
+		}
+	}
 }
 
 // deploymentTasks are the tasks a deployment started that have not stopped

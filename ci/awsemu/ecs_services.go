@@ -253,23 +253,7 @@ func (s *ecsState) updateService(in *ecs.UpdateServiceInput) (any, error) {
 		return nil, err
 	}
 	now := s.e.Now()
-	depConf := svc.depConf
-	if in.DeploymentConfiguration != nil {
-		dc := *in.DeploymentConfiguration
-		if dc.MaximumPercent == nil {
-			dc.MaximumPercent = svc.depConf.MaximumPercent
-		}
-		if dc.MinimumHealthyPercent == nil {
-			dc.MinimumHealthyPercent = svc.depConf.MinimumHealthyPercent
-		}
-		if dc.DeploymentCircuitBreaker == nil {
-			dc.DeploymentCircuitBreaker = svc.depConf.DeploymentCircuitBreaker
-		}
-		if dc.Strategy == "" {
-			dc.Strategy = svc.depConf.Strategy
-		}
-		depConf = &dc
-	}
+	depConf := mergeDeploymentConfiguration(svc.depConf, in.DeploymentConfiguration)
 	if err := s.validateNative(depConf, lbs); err != nil {
 		return nil, err
 	}

@@ -86,7 +86,9 @@ func (s *Native) Prepare(ctx context.Context, run *Run) error {
 			return err
 		}
 		before := ecs.ServiceDeploymentSettings{DeploymentConfiguration: c.DeploymentConfiguration, LoadBalancers: c.LoadBalancers}
-		if t.DeploymentDiff, err = ecs.DeploymentDiff(t.Service, before, ns.settings); err != nil {
+		after := ecs.ServiceDeploymentSettings{DeploymentConfiguration: ecs.MergeDeploymentConfiguration(c.DeploymentConfiguration, ns.settings.DeploymentConfiguration),
+			LoadBalancers: ns.settings.LoadBalancers}
+		if t.DeploymentDiff, err = ecs.DeploymentDiff(t.Service, before, after); err != nil {
 			return err
 		}
 		run.Printf("    %s: %s, new revision into target group %s, production rule %s, test rule %s", t.Service, cfg.Strategy,

@@ -82,13 +82,17 @@ func resolveNative(ctx context.Context, run *Run, t *Target, cfg config.NativeSe
 	return ns, nil
 }
 
-// nativeDeploymentConfiguration keeps the service's rolling settings
-// (percents, circuit breaker) and sets the strategy, bake times, alarms and
-// the PAUSE hooks of the gates.
+// nativeDeploymentConfiguration keeps the service's task counts (percents)
+// and sets everything the strategy needs, clearing what another strategy
+// left (ECS keeps any member not sent): the strategy, bake times, its
+// linear or canary step, alarms (off when none are configured), the
+// circuit breaker, and the PAUSE hooks of the gates (none when no gate
+// stage remains).
 func nativeDeploymentConfiguration(cur *ecstypes.DeploymentConfiguration, cfg config.NativeService, test bool, waitUntil string) *ecstypes.DeploymentConfiguration {
-	dc := &ecstypes.DeploymentConfiguration{}
+	dc := &ecstypes.DeploymentConfiguration{DeploymentCircuitBreaker: ecs.CircuitBreaker(), Alarms: ecs.NoDeploymentAlarms(),
+		LifecycleHooks: []ecstypes.DeploymentLifecycleHook{}}
 	if cur != nil {
-		dc.MaximumPercent, dc.MinimumHealthyPercent, dc.DeploymentCircuitBreaker = cur.MaximumPercent, cur.MinimumHealthyPercent, cur.DeploymentCircuitBreaker
+		dc.MaximumPercent, dc.MinimumHealthyPercent = cur.MaximumPercent, cur.MinimumHealthyPercent
 	}
 	dc.BakeTimeInMinutes = aws.Int32(config.Minutes(cfg.Bake))
 	switch cfg.Strategy {

@@ -33,7 +33,8 @@ type PlannedService struct {
 	DesiredCount         int32  `json:"desiredCount"`
 	RunningCount         int32  `json:"runningCount"`
 	Diff                 string `json:"diff"` // unified diff of the task definition ("" = no change)
-	// DeploymentDiff is the diff of the deployment configuration and load balancers (native strategies).
+	// DeploymentDiff is the diff of the deployment configuration and load
+	// balancers ("" = no change), e.g. a strategy switch.
 	DeploymentDiff string `json:"deploymentDiff,omitempty"`
 }
 

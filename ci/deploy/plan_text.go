@@ -28,8 +28,11 @@ func (p *PlanResult) WriteText(w io.Writer) error {
 				from = " (rendered from " + s.Source + ")"
 			}
 			fmt.Fprintf(&b, "  %s%s: now %s, %d/%d tasks\n", s.Service, from, s.TaskDefinitionBefore, s.RunningCount, s.DesiredCount)
-			if s.Diff == "" {
+			switch {
+			case s.Diff == "" && s.DeploymentDiff == "":
 				b.WriteString("    no change\n")
+			case s.Diff == "":
+				b.WriteString("    task definition: no change; deployment settings change:\n")
 			}
 			for _, d := range []string{s.Diff, s.DeploymentDiff} {
 				if d == "" {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 )
 
@@ -44,6 +46,30 @@ func (r *Run) prepare(ctx context.Context, strat Strategy) error {
 			line += fmt.Sprintf("; renders from %s: %s (desired %d, running %d)", t.Source, shortARN(aws.ToString(t.Current.TaskDefinition)), t.Current.DesiredCount, t.Current.RunningCount)
 		}
 		r.Printf("%s", line)
+	}
+	if _, native := strat.(*Native); !native {
+		return r.rollingSettings()
+	}
+	return nil
+}
+
+// rollingSettings sets every target's DeploymentDiff for a rolling update
+// (rolling, and the colours' services) and says which services leave
+// another deployment strategy: their next UpdateService switches them to
+// ROLLING and clears the hooks, alarms and bake time it left.
+func (r *Run) rollingSettings() error {
+	for _, t := range r.Targets {
+		if t.Live == nil {
+			continue
+		}
+		d, err := ecs.RollingDeploymentDiff(*t.Live)
+		if err != nil {
+			return err
+		}
+		t.DeploymentDiff = d
+		if dc := t.Live.DeploymentConfiguration; dc != nil && dc.Strategy != "" && dc.Strategy != ecstypes.DeploymentStrategyRolling {
+			r.Printf("    %s: deployment strategy %s -> ROLLING (its lifecycle hooks, alarms and bake time are cleared)", t.Service, dc.Strategy)
+		}
 	}
 	return nil
 }

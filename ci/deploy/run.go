@@ -89,7 +89,8 @@ type Target struct {
 	// Diff is the unified diff old -> new.
 	Diff string
 	// DeploymentDiff is the diff of the service's deployment configuration
-	// and load balancers (native strategies; "" = no change).
+	// and load balancers, now against after the release ("" = no change;
+	// e.g. a switch from a native strategy back to ROLLING).
 	DeploymentDiff string
 }
 

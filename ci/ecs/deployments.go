@@ -32,6 +32,7 @@ type ServiceDeploymentSettings struct {
 // and load balancers, as canonical JSON (as Diff does for task
 // definitions); "" when nothing changes.
 func DeploymentDiff(service string, before, after ServiceDeploymentSettings) (string, error) {
+	before.DeploymentConfiguration, after.DeploymentConfiguration = withoutNoOps(before.DeploymentConfiguration), withoutNoOps(after.DeploymentConfiguration)
 	a, err := canonicalJSON(before)
 	if err != nil {
 		return "", err
@@ -47,4 +48,31 @@ func DeploymentDiff(service string, before, after ServiceDeploymentSettings) (st
 		A: difflib.SplitLines(a), B: difflib.SplitLines(b),
 		FromFile: service + " (deployment settings now)", ToFile: service + " (deployment settings new)", Context: 3,
 	})
+}
+
+// withoutNoOps leaves out of a diff the members that say "nothing" the way
+// an absent member does: alarms that are off and name none, a bake time of
+// 0 minutes (empty lists are left out by canonicalJSON).
+func withoutNoOps(dc *types.DeploymentConfiguration) *types.DeploymentConfiguration {
+	if dc == nil {
+		return nil
+	}
+	c := *dc
+	if a := c.Alarms; a != nil && !a.Enable && !a.Rollback && len(a.AlarmNames) == 0 {
+		c.Alarms = nil
+	}
+	if b := c.BakeTimeInMinutes; b != nil && *b == 0 {
+		c.BakeTimeInMinutes = nil
+	}
+	return &c
+}
+
+// RollingDeploymentDiff is DeploymentDiff for a rolling update of svc: its
+// settings now against those RollingDeploymentConfiguration leaves it with
+// ("" when it already runs them, e.g. it never left ROLLING).
+func RollingDeploymentDiff(svc types.Service) (string, error) {
+	before := ServiceDeploymentSettings{DeploymentConfiguration: svc.DeploymentConfiguration, LoadBalancers: svc.LoadBalancers}
+	after := before
+	after.DeploymentConfiguration = MergeDeploymentConfiguration(svc.DeploymentConfiguration, RollingDeploymentConfiguration())
+	return DeploymentDiff(deref(svc.ServiceName), before, after)
 }

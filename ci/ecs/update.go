@@ -11,7 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-// ServiceUpdate points one service at a task definition.
+// ServiceUpdate points one service at a task definition with a rolling
+// update.
 type ServiceUpdate struct {
 	Service        string
 	TaskDefinition string // ARN
@@ -48,8 +49,11 @@ func DescribeServices(ctx context.Context, api API, cluster string, names []stri
 	return out, errors.Join(problems...)
 }
 
-// UpdateServices starts the deployments of every update at once and returns
-// the services that were updated; on error, those that were not are named.
+// UpdateServices starts the rolling updates of every update at once and
+// returns the services that were updated; on error, those that were not are
+// named. Each request carries RollingDeploymentConfiguration, so a service
+// a native release left on BLUE_GREEN, LINEAR or CANARY (with its PAUSE
+// hooks) is switched back to ROLLING by the same call.
 func UpdateServices(ctx context.Context, api API, cluster string, updates []ServiceUpdate) ([]string, error) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -62,6 +66,7 @@ func UpdateServices(ctx context.Context, api API, cluster string, updates []Serv
 			_, err := api.UpdateService(ctx, &awsecs.UpdateServiceInput{
 				Cluster: aws.String(cluster), Service: aws.String(u.Service),
 				TaskDefinition: aws.String(u.TaskDefinition), DesiredCount: u.DesiredCount,
+				DeploymentConfiguration: RollingDeploymentConfiguration(),
 			})
 			mu.Lock()
 			defer mu.Unlock()
