@@ -10,6 +10,11 @@ import (
 // AWS APIs): /_emulator/calls lists the call log as JSON; other endpoints are
 // registered per service with onControl.
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
+	defer func() { // a fault or a scripted alarm may bring the next transition forward
+		e.mu.Lock()
+		e.schedule()
+		e.mu.Unlock()
+	}()
 	switch r.URL.Path {
 	case "/_emulator/calls":
 		w.Header().Set("Content-Type", "application/json")

@@ -333,11 +333,11 @@ func (s *ecsState) nativeEnter(nd *nativeDeployment, act nativeAct, at time.Time
 	case actTestShift:
 		nd.testWeight = 100
 		if nd.testRule != "" {
-			s.e.elbv2.shiftWeights(nd.testRule, nd.blueTG, nd.greenTG, 100, "ECS:"+string(act.stage))
+			s.e.elbv2.shiftWeights(nd.testRule, nd.blueTG, nd.greenTG, 100, "ECS:"+string(act.stage), at)
 		}
 	case actProdShift:
 		nd.prodWeight = act.weight
-		s.e.elbv2.shiftWeights(nd.prodRule, nd.blueTG, nd.greenTG, act.weight, "ECS:"+string(act.stage))
+		s.e.elbv2.shiftWeights(nd.prodRule, nd.blueTG, nd.greenTG, act.weight, "ECS:"+string(act.stage), at)
 		s.serviceEvent(nd.svc, at, fmt.Sprintf("(service-deployment %s) shifted %.1f%% of production traffic to the new revision.", nd.arn, act.weight))
 	case actWait:
 		nd.until = at.Add(act.wait)
@@ -347,7 +347,7 @@ func (s *ecsState) nativeEnter(nd *nativeDeployment, act nativeAct, at time.Time
 		}
 		nd.blue.desired = 0
 		if nd.testRule != "" { // test traffic follows production once blue is gone
-			s.e.elbv2.shiftWeights(nd.testRule, nd.blueTG, nd.greenTG, 100, "ECS:"+string(act.stage))
+			s.e.elbv2.shiftWeights(nd.testRule, nd.blueTG, nd.greenTG, 100, "ECS:"+string(act.stage), at)
 		}
 	}
 }
@@ -425,10 +425,10 @@ func (s *ecsState) nativeRollback(nd *nativeDeployment, at time.Time, reason str
 		}
 	}
 	if nd.prodWeight > 0 {
-		s.e.elbv2.shiftWeights(nd.prodRule, nd.blueTG, nd.greenTG, 0, "ECS:ROLLBACK")
+		s.e.elbv2.shiftWeights(nd.prodRule, nd.blueTG, nd.greenTG, 0, "ECS:ROLLBACK", at)
 	}
 	if nd.testRule != "" && nd.testWeight > 0 {
-		s.e.elbv2.shiftWeights(nd.testRule, nd.blueTG, nd.greenTG, 0, "ECS:ROLLBACK")
+		s.e.elbv2.shiftWeights(nd.testRule, nd.blueTG, nd.greenTG, 0, "ECS:ROLLBACK", at)
 	}
 	nd.prodWeight, nd.testWeight = 0, 0
 	for _, t := range s.deploymentTasks(nd.green) {

@@ -1,6 +1,9 @@
 package awsemu
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // The ELBv2 side of native deployments: ECS moves weighted traffic between
 // the primary and alternate target groups of a listener rule (or of a
@@ -47,8 +50,8 @@ func (s *elbv2State) checkShiftable(ruleOrListener, primary, alternate string) e
 // shiftWeights sets the forward weights of a rule: percent of the traffic
 // to target group to (the green revision's), the rest to from. Weights are
 // whole percents (ELB weights are integers of 0..999); a share above 0
-// keeps at least weight 1.
-func (s *elbv2State) shiftWeights(ruleOrListener, from, to string, percent float64, why string) {
+// keeps at least weight 1. at is when ECS made the change.
+func (s *elbv2State) shiftWeights(ruleOrListener, from, to string, percent float64, why string, at time.Time) {
 	fwd, listener, rule := s.forwardOf(ruleOrListener)
 	if fwd == nil {
 		return
@@ -74,5 +77,5 @@ func (s *elbv2State) shiftWeights(ruleOrListener, from, to string, percent float
 			}
 		}
 	}
-	s.logTraffic(why, listener, rule, []elbAction{*fwd})
+	s.logTrafficAt(at, why, listener, rule, []elbAction{*fwd})
 }

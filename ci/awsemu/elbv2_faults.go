@@ -99,7 +99,13 @@ func (e *Emulator) TrafficLog() []TrafficChange {
 
 // logTraffic records a change of forward actions (called with the lock held).
 func (s *elbv2State) logTraffic(action, listenerArn, ruleArn string, actions []elbAction) {
-	now := s.e.clock.Now()
+	s.logTrafficAt(s.e.clock.Now(), action, listenerArn, ruleArn, actions)
+}
+
+// logTrafficAt records a change made at instant now, e.g. by ECS at a
+// native deployment's step (which may be before the request that advanced
+// the emulator to it).
+func (s *elbv2State) logTrafficAt(now time.Time, action, listenerArn, ruleArn string, actions []elbAction) {
 	c := TrafficChange{Time: now, Action: action, ListenerArn: listenerArn, RuleArn: ruleArn, Weights: map[string]int32{}, Healthy: map[string]int{}}
 	for _, a := range actions {
 		if a.ForwardConfig == nil {

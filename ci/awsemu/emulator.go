@@ -94,6 +94,7 @@ type Emulator struct {
 	queryOps  map[string]queryOp
 	cborOps   map[string]cborOp
 	advancers []func(now time.Time)
+	wake      wakeup
 	controls  map[string]http.HandlerFunc
 	onCall    func(Call)
 	observe   func(Exchange)
@@ -258,6 +259,7 @@ func (e *Emulator) dispatch(service, action string, run func() (any, error)) (an
 	if e.onCall != nil {
 		e.onCall(call)
 	}
+	e.schedule()
 	return out, err
 }
 

@@ -38,7 +38,10 @@ func Serve(addr string, e *Emulator) (*Server, error) {
 // Close stops the server and closes every connection at once. (A graceful
 // Shutdown waits up to 5 s for connections a client dialled but never used,
 // which made every test that closed an emulator a lottery of 5 s stalls.)
-func (s *Server) Close() error { return s.srv.Close() }
+func (s *Server) Close() error {
+	s.stopWakeups()
+	return s.srv.Close()
+}
 
 // AWSConfig returns an aws.Config whose clients talk to this emulator with
 // static test credentials, over sdktransport's HTTP client (as the deploy
