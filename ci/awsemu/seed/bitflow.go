@@ -72,7 +72,7 @@ func (o *Options) defaults() error {
 		return fmt.Errorf("seed: Options.ImageTag %q is not a valid image tag", o.ImageTag)
 	}
 	if o.Env == nil {
-		env, err := DefaultEnvironment()
+		env, _, err := DefaultEnvironment()
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,6 @@
 package seed
 
-import (
-	"fmt"
-
-	"github.com/bitflow-lms/pipeline/ci/config"
-)
+import "github.com/bitflow-lms/pipeline/ci/config"
 
 // Default resource names, as in the deployment guide and
 // ci/environments/emulator.yaml (the environment the seed creates by
@@ -26,14 +22,3 @@ var MigrationCommand = config.DefaultMigrationCommand
 
 // EnvironmentFile is the environment the seed creates by default.
 const EnvironmentFile = "ci/environments/emulator.yaml"
-
-// DefaultEnvironment loads EnvironmentFile from the repository that holds
-// the working directory (or its parents), with the app list of
-// bitflow-frontend/apps.json.
-func DefaultEnvironment() (*config.Environment, error) {
-	path, err := config.FindRepoFile(EnvironmentFile, ".")
-	if err != nil {
-		return nil, fmt.Errorf("seed: %w", err)
-	}
-	return config.Load(path)
-}

@@ -182,9 +182,13 @@ func runAgainst(ctx context.Context, url, region string, command []string, stdou
 }
 
 func seedTopology(ctx context.Context, srv *awsemu.Server, f *emulatorFlags, logger *log.Logger) error {
-	opts := seed.Options{ImageTag: f.seedTag}
+	env, from, err := seed.DefaultEnvironment()
+	if err != nil {
+		return err
+	}
+	logger.Printf("seeding the topology of %s", from)
+	opts := seed.Options{ImageTag: f.seedTag, Env: env}
 	var res *seed.Result
-	var err error
 	if f.seedBlueGreen {
 		var alb *seed.ALB
 		res, alb, err = seed.BlueGreen(ctx, srv.AWSConfig(), seed.BlueGreenOptions{Options: opts})
