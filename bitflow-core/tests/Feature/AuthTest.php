@@ -4,6 +4,7 @@ namespace Tests\Feature;
 
 use App\Models\Institution;
 use Illuminate\Foundation\Testing\RefreshDatabase;
+use PHPUnit\Framework\Attributes\DataProvider;
 use Tests\TestCase;
 
 /** Every /api route needs a valid bearer token; the health routes stay public. */
@@ -13,7 +14,15 @@ class AuthTest extends TestCase
 
     protected ?string $apiToken = null;
 
-    /** @return array<string, array{0: string, 1: string}> */
+    /**
+     * The routes every token test runs against. Test metadata is in attributes
+     * (#[DataProvider], PHPUnit 10+). The dataProvider doc-comment next to each is
+     * read only by PHPUnit 9.6 of Debian's offline Laravel 8.83 path: PHPUnit 11 ignores
+     * doc-comment metadata wherever an attribute is present (no deprecation), PHPUnit 12
+     * ignores it always. Remove the doc-comments with the Debian path.
+     *
+     * @return array<string, array{0: string, 1: string}>
+     */
     public static function apiRoutes(): array
     {
         return [
@@ -29,12 +38,14 @@ class AuthTest extends TestCase
     }
 
     /** @dataProvider apiRoutes */
+    #[DataProvider('apiRoutes')]
     public function test_missing_token_is_401(string $method, string $uri): void
     {
         $this->json($method, $uri)->assertStatus(401)->assertJsonPath('message', 'Unauthenticated.');
     }
 
     /** @dataProvider apiRoutes */
+    #[DataProvider('apiRoutes')]
     public function test_wrong_token_is_401(string $method, string $uri): void
     {
         $this->withHeaders(['Authorization' => 'Bearer wrong-token'])
