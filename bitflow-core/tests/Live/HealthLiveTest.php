@@ -102,7 +102,12 @@ class HealthLiveTest extends TestCase
 
     private function pgctl(string $action, string $version, string $name): void
     {
-        $process = new Process(['pg_ctlcluster', $version, $name, $action], null, null, null, 60);
+        // The server pg_ctlcluster starts must not keep the descriptors it inherits from
+        // PHP open (PHP's script files, the console's php://stdout): a pipe reading this
+        // test's output, e.g. `scripts/test.sh | tee`, would never see its end.
+        $closeInherited = 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; '
+            .'exec pg_ctlcluster "$@"';
+        $process = new Process(['bash', '-c', $closeInherited, 'pg_ctlcluster', $version, $name, $action], null, null, null, 60);
         $process->run();
         $this->assertSame(0, $process->getExitCode(),
             "pg_ctlcluster {$version} {$name} {$action} failed: ".$process->getErrorOutput().$process->getOutput());
