@@ -12,6 +12,9 @@
 #   REDIS_PORT  (6379)
 #   BITFLOW_SERVICES (local)       "external": install the PHP side only and start no server
 #                                  (PostgreSQL/Redis come from elsewhere, e.g. Dagger services)
+#   BITFLOW_COMPOSER_ARCHIVES (/opt/packagist-cache)  when it holds files/ (Composer package
+#                                  archives made on this machine), Composer is installed too,
+#                                  for the real-framework suite (bitflow-core/scripts/test.sh)
 set -euo pipefail
 
 PG_VERSION="${BITFLOW_PG_VERSION:-15}"
@@ -36,6 +39,10 @@ PACKAGES=(
 )
 # postgresql-client gives pg_isready; the servers only when this machine runs them.
 if [ "$SERVICES" = local ]; then PACKAGES+=(postgresql redis-server); else PACKAGES+=(postgresql-client); fi
+# Composer (and zip support) only where the real framework can be installed offline:
+# bitflow-core/scripts/offline-composer.sh reads the package archives from here.
+ARCHIVES="${BITFLOW_COMPOSER_ARCHIVES-/opt/packagist-cache}"
+if [ -n "$ARCHIVES" ] && [ -d "$ARCHIVES/files" ]; then PACKAGES+=(composer php-zip unzip); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
