@@ -190,7 +190,7 @@ func TestDeployCancelledStopsWaitingAndReportsState(t *testing.T) {
 	if !errors.As(err, &se) || se.Reason != ecs.ReasonCancelled || m.Outcome != manifest.OutcomeCancelled {
 		t.Fatalf("err %v outcome %s", err, m.Outcome)
 	}
-	if s := m.Stage(StageWait); s == nil || s.Status != manifest.StageCancelled || !strings.Contains(s.Error, "bitflow-backend: not stable") {
+	if s := m.Stage(StageWait); s == nil || s.Status != manifest.StageCancelled || !strings.Contains(s.Error, "all 15 services: not stable") { // grouped by cause (issue 21)
 		t.Errorf("wait stage %+v", s)
 	}
 	if !strings.Contains(f.out.String(), "stopped waiting (cancelled); last seen:") {

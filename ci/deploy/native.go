@@ -194,13 +194,13 @@ func (s *Native) watchAll(ctx context.Context, run *Run, list []*nativeService) 
 			defer wg.Done()
 			err := s.watch(wctx, run, ns, true)
 			if err != nil {
-				run.rolloutEnded(ns.t.Service, rolloutResult(ctx, err))
+				run.rolloutEndedWhy(ns.t.Service, rolloutResult(ctx, err), err.Error())
 			}
 			if err == nil || errors.Is(err, context.Canceled) && ctx.Err() == nil {
 				return
 			}
 			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-				err = fmt.Errorf("%s: not done within %s", ns.t.Service, s.budget(run))
+				err = &serviceError{ns.t.Service, fmt.Sprintf("not done within %s", s.budget(run))}
 			}
 			mu.Lock()
 			errs = append(errs, err)
@@ -212,7 +212,7 @@ func (s *Native) watchAll(ctx context.Context, run *Run, list []*nativeService) 
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return errors.Join(errs...)
+	return groupServiceErrors(len(list), errs)
 }
 
 // budget bounds waiting: the deploy timeout plus every bake ECS waits.

@@ -46,7 +46,7 @@ func (r *Run) restoreNative(ctx context.Context, orig *manifest.Manifest, names 
 		var errs []error
 		for _, ns := range list {
 			if err := s.watch(ctx, r, ns, false); err != nil {
-				r.rolloutEnded(ns.t.Service, rolloutResult(ctx, err))
+				r.rolloutEndedWhy(ns.t.Service, rolloutResult(ctx, err), err.Error())
 				errs = append(errs, err)
 			}
 		}

@@ -23,17 +23,52 @@ type NativeFailure struct {
 	Status  ecstypes.ServiceDeploymentStatus
 	Reason  string
 	Alarms  []string
+	// At is when ECS ended it (its rollback's start, else its last update).
+	At time.Time
 }
 
 func (e *NativeFailure) Error() string {
-	s := fmt.Sprintf("%s: service deployment %s ended %s", e.Service, shortARN(e.Arn), e.Status)
+	return fmt.Sprintf("%s: service deployment %s %s", e.Service, shortARN(e.Arn), e.cause())
+}
+
+// ServiceCause is the failure without the service's name and deployment,
+// so that the failures of several services group by cause.
+func (e *NativeFailure) ServiceCause() (string, string) { return e.Service, e.cause() }
+
+func (e *NativeFailure) cause() string {
+	var s string
+	switch e.Status {
+	case ecstypes.ServiceDeploymentStatusRollbackSuccessful:
+		s = "rolled back by ECS"
+	case ecstypes.ServiceDeploymentStatusRollbackRequested, ecstypes.ServiceDeploymentStatusRollbackInProgress:
+		s = "being rolled back by ECS"
+	default:
+		s = "ended " + string(e.Status)
+	}
+	if !e.At.IsZero() {
+		s += " at " + e.At.UTC().Format("15:04:05Z")
+	}
 	if e.Reason != "" {
-		s += ": " + e.Reason
+		s += " — " + e.Reason
 	}
 	if len(e.Alarms) > 0 {
 		s += " (alarms: " + strings.Join(e.Alarms, ", ") + ")"
 	}
 	return s
+}
+
+// endedAt is when ECS ended a service deployment: its rollback's start,
+// else when it finished, else its last update.
+func endedAt(sd ecstypes.ServiceDeployment) time.Time {
+	switch {
+	case sd.Rollback != nil && sd.Rollback.StartedAt != nil:
+		return *sd.Rollback.StartedAt
+	case sd.FinishedAt != nil:
+		return *sd.FinishedAt
+	case sd.UpdatedAt != nil:
+		return *sd.UpdatedAt
+	}
+	return time.Time{}
 }
 
 // describeDeployment reads one service deployment.
@@ -118,7 +153,7 @@ func (s *Native) watch(ctx context.Context, run *Run, ns *nativeService, gated b
 		case ecstypes.ServiceDeploymentStatusRollbackRequested, ecstypes.ServiceDeploymentStatusRollbackInProgress,
 			ecstypes.ServiceDeploymentStatusRollbackSuccessful, ecstypes.ServiceDeploymentStatusRollbackFailed,
 			ecstypes.ServiceDeploymentStatusStopped, ecstypes.ServiceDeploymentStatusStopRequested:
-			f := &NativeFailure{Service: ns.t.Service, Arn: ns.arn, Status: sd.Status, Reason: aws.ToString(sd.StatusReason)}
+			f := &NativeFailure{Service: ns.t.Service, Arn: ns.arn, Status: sd.Status, Reason: aws.ToString(sd.StatusReason), At: endedAt(sd)}
 			if sd.Alarms != nil {
 				f.Alarms = sd.Alarms.TriggeredAlarmNames
 			}

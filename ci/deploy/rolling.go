@@ -90,7 +90,7 @@ func (r *Run) revertRolling(ctx context.Context, moved []string, cause error) er
 			expect[s] = c.TaskDefinitionBefore
 		}
 	}
-	r.Printf("    %v; moving the %d service(s) this release moved back", cause, len(updates))
+	r.Printf("    moving the %d service(s) this release moved back to their previous task definitions", len(updates))
 	since := r.now()
 	err := r.Stage(ctx, StageRevert, func(ctx context.Context) error {
 		if _, err := ecs.UpdateServices(ctx, r.ecs, r.Env.Cluster, updates); err != nil {
@@ -108,7 +108,7 @@ func (r *Run) revertRolling(ctx context.Context, moved []string, cause error) er
 	if err != nil {
 		return fmt.Errorf("%w; reverting the moved services failed too: %v (rollback --env %s retries it)", cause, err, r.Env.Name)
 	}
-	return fmt.Errorf("%w: %v; the %d service(s) it moved run their previous task definitions again", ErrRolledBack, cause, len(updates))
+	return fmt.Errorf("%w: %w; the %d service(s) it moved run their previous task definitions again", ErrRolledBack, cause, len(updates))
 }
 
 // checkURLs GETs every URL until it answers 2xx, up to tries times spaced by

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bitflow-lms/pipeline/ci/ecs"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
+	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
 // rolloutStarted records in the manifest that the run's deployment of each
@@ -27,12 +28,18 @@ func (r *Run) rolloutStarted(at time.Time, services ...string) {
 // the first end counts: a later one (the wait's error after the service
 // was already seen failing) changes nothing.
 func (r *Run) rolloutEnded(service string, result manifest.RolloutResult) {
+	r.rolloutEndedWhy(service, result, "")
+}
+
+// rolloutEndedWhy is rolloutEnded with the service's own reason (failed or
+// stopped), kept in the manifest per service.
+func (r *Run) rolloutEndedWhy(service string, result manifest.RolloutResult, reason string) {
 	r.mu.Lock()
 	var changed bool
 	for i := range r.Manifest.Services {
 		ro := r.Manifest.Services[i].Rollout
 		if r.Manifest.Services[i].Service == service && ro != nil && !ro.Ended() {
-			ro.FinishedAt, ro.Result, changed = r.now(), result, true
+			ro.FinishedAt, ro.Result, ro.Reason, changed = r.now(), result, scrub.Secrets(reason), true
 		}
 	}
 	r.mu.Unlock()
@@ -50,7 +57,7 @@ func (r *Run) waitRollouts(ctx context.Context, o ecs.WaitOptions) error {
 	o.OnState = func(st ecs.ServiceState) {
 		switch {
 		case st.Failure != "":
-			r.rolloutEnded(st.Service, manifest.RolloutFailed)
+			r.rolloutEndedWhy(st.Service, manifest.RolloutFailed, st.Failure)
 		case st.Stable:
 			r.rolloutEnded(st.Service, manifest.RolloutStable)
 		}
@@ -61,8 +68,14 @@ func (r *Run) waitRollouts(ctx context.Context, o ecs.WaitOptions) error {
 		if ctx.Err() == nil && ecs.IsTimeout(err) {
 			rest = manifest.RolloutFailed
 		}
+		why := "the wait stopped: " + err.Error()
+		if rest == manifest.RolloutFailed {
+			why = "not stable within " + o.Timeout.String()
+		} else if ctx.Err() == nil {
+			why = "another service failed"
+		}
 		for _, s := range o.Services {
-			r.rolloutEnded(s, rest)
+			r.rolloutEndedWhy(s, rest, why)
 		}
 	}
 	return err

@@ -69,6 +69,8 @@ type Run struct {
 	lock        *lock.Lock
 	history     ledger.History
 	cancelState context.CancelCauseFunc
+	// abandoned are the dead runs' records this run closed (state_abandon.go).
+	abandoned []*manifest.Manifest
 }
 
 // Target is one service a release updates.
@@ -118,7 +120,9 @@ func (r *Run) Stage(ctx context.Context, name string, fn func(ctx context.Contex
 	err := fn(ctx)
 	st := r.endStage(ctx, idx, err)
 	if err != nil {
-		r.Printf("<== %s %s after %s: %v", name, st.Status, st.Duration().Round(time.Millisecond), err)
+		// The error itself is said once, by whoever reports the run's end
+		// (the CLI, the Dagger function); the manifest's stage keeps it.
+		r.Printf("<== %s %s after %s", name, st.Status, st.Duration().Round(time.Millisecond))
 	} else {
 		r.Printf("<== %s succeeded in %s", name, st.Duration().Round(time.Millisecond))
 	}

@@ -14,6 +14,7 @@ import (
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/bitflow-lms/pipeline/ci/internal/causes"
 	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 )
 
@@ -72,25 +73,43 @@ type StabilityError struct {
 }
 
 func (e *StabilityError) Error() string {
-	var parts []string
-	for _, s := range e.States {
-		switch {
-		case s.Failure != "":
-			parts = append(parts, s.Service+": "+s.Failure)
-		case !s.Stable:
-			parts = append(parts, fmt.Sprintf("%s: not stable (running %d/%d, pending %d, rollout %s)", s.Service, s.Running, s.Desired, s.Pending, orDash(s.RolloutState)))
-		}
-	}
 	head := map[string]string{
 		ReasonFailed:    "services failed to deploy",
 		ReasonTimeout:   fmt.Sprintf("services not stable after %s (timeout)", e.Elapsed.Round(time.Second)),
 		ReasonCancelled: fmt.Sprintf("wait for stable services cancelled after %s", e.Elapsed.Round(time.Second)),
 	}[e.Reason]
-	msg := head + ": " + strings.Join(parts, "; ")
+	msg := head + ": " + causes.Group(e.items(), len(e.States))
 	if e.Err != nil && e.Reason != ReasonTimeout {
 		msg += " (" + e.Err.Error() + ")"
 	}
 	return msg
+}
+
+// Detail is the per-service form of the error: one line per service that
+// failed or was not stable (Error groups them by cause).
+func (e *StabilityError) Detail() string {
+	var items []causes.Item
+	for _, s := range e.States {
+		if !s.Stable || s.Failure != "" {
+			items = append(items, causes.Item{Service: s.Service, Cause: strings.TrimPrefix(s.Line(), s.Service+": ")})
+		}
+	}
+	return causes.Detail(items)
+}
+
+// items are the services that failed or were not stable, each with its
+// cause told without its name, so that identical causes group.
+func (e *StabilityError) items() []causes.Item {
+	var items []causes.Item
+	for _, s := range e.States {
+		switch {
+		case s.Failure != "":
+			items = append(items, causes.Item{Service: s.Service, Cause: causes.WithoutName(s.Service, s.Failure)})
+		case !s.Stable:
+			items = append(items, causes.Item{Service: s.Service, Cause: fmt.Sprintf("not stable (running %d/%d, pending %d, rollout %s)", s.Running, s.Desired, s.Pending, orDash(s.RolloutState))})
+		}
+	}
+	return items
 }
 
 func (e *StabilityError) Unwrap() error { return e.Err }

@@ -29,6 +29,13 @@ const (
 	OutcomeFailed     Outcome = "failed"
 	OutcomeRolledBack Outcome = "rolled_back" // failed, and traffic/state was returned automatically
 	OutcomeCancelled  Outcome = "cancelled"
+	// OutcomeAbandoned: the run died (killed, lost its machine) and the run
+	// that took over its expired lock closed its record (Abandoned says when,
+	// by whom and what was live then).
+	OutcomeAbandoned Outcome = "abandoned"
+	// OutcomeRefused: a check refused the run before it changed anything
+	// (a rollback with a newer release live, or nothing left to undo).
+	OutcomeRefused Outcome = "refused"
 )
 
 // StageStatus is the state of one stage of a run.
@@ -114,6 +121,9 @@ type Rollout struct {
 	StartedAt  time.Time     `json:"startedAt"`
 	FinishedAt time.Time     `json:"finishedAt,omitzero"`
 	Result     RolloutResult `json:"result,omitempty"`
+	// Reason says why it failed or stopped, for this service alone (a
+	// run's error groups identical reasons of several services).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Ended is true once the rollout has a result.
@@ -184,6 +194,29 @@ type Manifest struct {
 	Undoes string `json:"undoes,omitempty"`
 	// CommitTime is when GitSHA was committed, if known (for lead time).
 	CommitTime *time.Time `json:"commitTime,omitempty"`
+	// Abandoned is set when another run closed this run's record after its
+	// holder died (outcome abandoned).
+	Abandoned *Abandonment `json:"abandoned,omitempty"`
+	// UndoneBy is the rollback that undid this release, and UndoneAt when
+	// it finished (written by that rollback).
+	UndoneBy string     `json:"undoneBy,omitempty"`
+	UndoneAt *time.Time `json:"undoneAt,omitempty"`
+}
+
+// Abandonment is how a dead run's record was closed: when, by which run
+// (and who started it), why it was found dead, and what was live then.
+type Abandonment struct {
+	At    time.Time `json:"at"`
+	By    string    `json:"by"`    // the ID of the run that closed the record
+	ByWho string    `json:"byWho"` // who started that run (user@host or CI run URL)
+	// Why says how the run was found dead: its lock expired (when) and was
+	// taken over, or its record was in progress with nobody holding the lock.
+	Why string `json:"why"`
+	// LiveRelease is the newest succeeded release in the ledger then ("": none).
+	LiveRelease string `json:"liveRelease,omitempty"`
+	// Live maps every service the dead run changed to the task definition
+	// it ran then (nil when ECS could not be asked).
+	Live map[string]string `json:"live,omitempty"`
 }
 
 // IsRollback is true for the record of a rollback run.

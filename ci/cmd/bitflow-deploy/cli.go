@@ -44,6 +44,7 @@ run "bitflow-deploy <verb> -h" for the flags of a verb.
 // common are the flags every verb takes.
 type common struct {
 	env, configPath, endpoint, profile string
+	verbose                            bool // deploy, rollback: per-service detail of a failure
 	out, errOut                        io.Writer
 	getenv                             func(string) string
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/deploy"
@@ -25,6 +27,7 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	allowContract := fs.Bool("allow-contract", false, "let pending migrations that drop, rename or tighten what the live release uses run (migration.guard)")
 	noReport := fs.Bool("no-report", false, "do not build reporters (GitHub, Slack, job summary)")
 	commitTime := fs.String("commit-time", "", "when --sha was committed (RFC 3339), for the lead time in releases")
+	c.verboseFlag(fs)
 	state, lockWait := c.stateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return exitUsage
@@ -52,12 +55,25 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	return exitFor(m, err, c)
 }
 
+// verboseFlag registers --verbose: a failure of several services prints
+// each service's own reason after the grouped error.
+func (c *common) verboseFlag(fs *flag.FlagSet) {
+	fs.BoolVar(&c.verbose, "verbose", false, "after a failure, also print each service's own reason (the error groups identical ones)")
+}
+
 // exitFor maps a run's outcome to the exit status, printing the failure.
 func exitFor(m *manifest.Manifest, err error, c *common) int {
 	if err == nil {
 		return exitOK
 	}
 	fmt.Fprintf(c.errOut, "bitflow-deploy: %s\n", scrub.Secrets(err.Error()))
+	if detail := deploy.Detail(err); detail != "" {
+		if c.verbose {
+			fmt.Fprintf(c.errOut, "per service:\n    %s\n", scrub.Secrets(strings.ReplaceAll(detail, "\n", "\n    ")))
+		} else {
+			fmt.Fprintln(c.errOut, "(per service: --verbose, or services[].rollout.reason in the manifest)")
+		}
+	}
 	if (m != nil && m.Outcome == manifest.OutcomeCancelled) || errors.Is(err, context.Canceled) {
 		return exitCancelled
 	}
