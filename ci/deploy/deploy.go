@@ -172,6 +172,8 @@ func (r *Run) finish(ctx context.Context, err error) {
 		m.Outcome = manifest.OutcomeCancelled
 	case errors.Is(err, ErrRolledBack):
 		m.Outcome = manifest.OutcomeRolledBack
+	case errors.Is(err, ErrRefused):
+		m.Outcome = manifest.OutcomeRefused
 	default:
 		m.Outcome = manifest.OutcomeFailed
 	}
@@ -180,7 +182,11 @@ func (r *Run) finish(ctx context.Context, err error) {
 	}
 	m.FinishedAt = r.now()
 	r.mu.Unlock()
-	r.Printf("deploy %s: %s (%s)", m.ID, m.Outcome, m.FinishedAt.Sub(m.StartedAt).Round(time.Millisecond))
+	kind := "deploy"
+	if m.IsRollback() {
+		kind = "rollback"
+	}
+	r.Printf("%s %s: %s (%s)", kind, m.ID, m.Outcome, m.FinishedAt.Sub(m.StartedAt).Round(time.Millisecond))
 	r.Save()
 }
 

@@ -38,6 +38,9 @@ type RollbackOptions struct {
 	// SHA, if set (and no ManifestPath), picks the newest deploy of that sha
 	// (or sha prefix) in the ledger; "" undoes the newest deploy not undone yet.
 	SHA string
+	// Release, if set (and no ManifestPath or SHA), is the ID of the ledger
+	// record to undo (what a refused rollback names as undoable next).
+	Release string
 	// Force rolls back even when a newer release than the one undone is
 	// live (every override is printed and recorded).
 	Force bool
@@ -81,46 +84,81 @@ func Rollback(ctx context.Context, opts RollbackOptions) (*manifest.Manifest, er
 	run := newRun(Options{Env: opts.Env, Out: opts.Out, AWS: opts.AWS, ManifestPath: out, Clock: opts.Clock, State: opts.State})
 	run.Manifest.Strategy = "rollback"
 	defer run.closeState(ctx) // every exit path, a panic included, releases the lock
-	err := run.reported(ctx, opts.Reporters, func() error { return run.rollback(ctx, opts) })
+	var orig *manifest.Manifest
+	err := run.reported(ctx, opts.Reporters, func() error {
+		var err error
+		orig, err = run.rollback(ctx, opts)
+		return err
+	})
+	if err == nil && orig != nil {
+		run.markUndone(ctx, orig)
+	}
 	return run.Manifest, err
 }
 
-func (r *Run) rollback(ctx context.Context, opts RollbackOptions) error {
+// markUndone writes on the ledger's record of the release a rollback undid
+// which rollback undid it and when ("releases" and the change-failure
+// rate read it).
+func (r *Run) markUndone(ctx context.Context, orig *manifest.Manifest) {
+	if r.ledger == nil {
+		return
+	}
+	rec := *orig
+	at := r.Manifest.FinishedAt
+	rec.UndoneBy, rec.UndoneAt = r.Manifest.ID, &at
+	if err := r.ledger.Put(context.WithoutCancel(ctx), &rec); err != nil {
+		r.Warn("marking %s as undone by %s: %v", orig.ID, r.Manifest.ID, err)
+	}
+}
+
+// ErrRefused is wrapped by the error of a rollback that a check refused
+// before it changed anything (outcome refused).
+var ErrRefused = errors.New("rollback refused")
+
+// refused is an ErrRefused error saying why.
+func refused(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrRefused, fmt.Sprintf(format, args...))
+}
+
+func (r *Run) rollback(ctx context.Context, opts RollbackOptions) (*manifest.Manifest, error) {
 	var carried *manifest.Manifest
 	if err := r.Stage(ctx, StageReadManifest, func(ctx context.Context) error {
 		var err error
 		carried, err = readCarried(opts)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.checkCredentials(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	ctx, err := r.openState(ctx, "rollback")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var orig *manifest.Manifest
 	if err := r.Stage(ctx, StageChooseRelease, func(ctx context.Context) error {
 		orig, err = r.chooseRelease(opts, carried)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	r.connect()
 	if err := r.Stage(ctx, StageCheckLive, func(ctx context.Context) error { return r.checkLive(ctx, orig, opts.Force) }); err != nil {
-		return err
+		return nil, err
 	}
 	colourServices := map[string]bool{}
 	if orig.Traffic != nil {
 		if err := r.rollbackColours(ctx, orig); err != nil {
-			return lockCause(ctx, err)
+			return nil, lockCause(ctx, err)
 		}
 		colourServices[r.Env.BlueGreen.Blue.Service] = true
 		colourServices[r.Env.BlueGreen.Green.Service] = true
 	}
-	return lockCause(ctx, r.restoreServices(ctx, orig, colourServices))
+	if err := r.restoreServices(ctx, orig, colourServices); err != nil {
+		return nil, lockCause(ctx, err)
+	}
+	return orig, nil
 }
 
 // readCarried checks the environment and reads the hand-carried manifest,
@@ -160,16 +198,22 @@ func (r *Run) chooseRelease(opts RollbackOptions, carried *manifest.Manifest) (*
 		case carried != nil:
 			rec := r.history.ByID(carried.ID)
 			if rec == nil {
-				return nil, fmt.Errorf("rollback: manifest %s (release %s) is not in the ledger s3://%s/%s/releases/: refusing a release the ledger does not know", opts.ManifestPath, carried.ID, r.Env.State.Bucket, r.Env.State.Prefix)
+				return nil, refused("manifest %s (release %s) is not in the ledger s3://%s/%s/releases/: refusing a release the ledger does not know", opts.ManifestPath, carried.ID, r.Env.State.Bucket, r.Env.State.Prefix)
 			}
 			if diff := ledger.Mismatch(carried, rec); len(diff) > 0 {
-				return nil, fmt.Errorf("rollback: manifest %s does not match the ledger's record %s of release %s (differs in %s): refusing a manifest changed by hand", opts.ManifestPath, r.ledger.Where(rec), rec.ID, strings.Join(diff, ", "))
+				return nil, refused("manifest %s does not match the ledger's record %s of release %s (differs in %s): refusing a manifest changed by hand", opts.ManifestPath, r.ledger.Where(rec), rec.ID, strings.Join(diff, ", "))
+			}
+			orig, source = rec, r.ledger.Where(rec)
+		case opts.Release != "" && opts.SHA == "":
+			rec := r.history.ByID(opts.Release)
+			if rec == nil {
+				return nil, refused("release %s is not in the ledger s3://%s/%s/releases/ (bitflow-deploy releases --env %s lists them)", opts.Release, r.Env.State.Bucket, r.Env.State.Prefix, r.Env.Name)
 			}
 			orig, source = rec, r.ledger.Where(rec)
 		default:
 			rec, err := r.history.ToUndo(opts.SHA)
 			if err != nil {
-				return nil, fmt.Errorf("rollback: %w", err)
+				return nil, refused("%v", err)
 			}
 			orig, source = rec, r.ledger.Where(rec)
 		}
@@ -196,13 +240,14 @@ func (r *Run) chooseRelease(opts RollbackOptions, carried *manifest.Manifest) (*
 		}
 	}
 	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "; "))
+		return nil, refused("%s", strings.Join(problems, "; "))
 	}
 	r.mu.Lock()
 	r.Manifest.GitSHA = orig.GitSHA
 	r.Manifest.ID = "rollback-" + orig.ID
 	r.Manifest.Undoes = orig.ID
 	r.mu.Unlock()
+	r.renamed(context.Background())
 	r.Printf("    undoing %s (%s, outcome %s, git %s) from %s", orig.ID, orig.Strategy, orig.Outcome, orig.GitSHA, source)
 	return orig, nil
 }

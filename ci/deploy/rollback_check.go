@@ -2,12 +2,11 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/bitflow-lms/pipeline/ci/ecs"
+	"github.com/bitflow-lms/pipeline/ci/internal/causes"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
@@ -24,7 +23,9 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 			names = append(names, sc.Service)
 		}
 	}
-	var findings []string
+	var findings []causes.Item
+	var raw []string      // the findings as said per service (--force prints each)
+	var reverted []string // services that run what they ran before orig
 	if len(names) > 0 {
 		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
 		if err != nil {
@@ -33,12 +34,18 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 		for _, n := range names {
 			sc := changeOf(orig, n)
 			now := aws.ToString(cur[n].TaskDefinition)
+			if now == sc.TaskDefinitionBefore && now != sc.TaskDefinitionAfter {
+				reverted = append(reverted, n)
+			}
 			if now == sc.TaskDefinitionAfter || now == sc.TaskDefinitionBefore {
 				continue
 			}
-			findings = append(findings, fmt.Sprintf("service %s runs %s (release %s left %s), %s", n, shortARN(now), orig.ID, shortARN(sc.TaskDefinitionAfter), r.whoPut(n, now)))
+			f := fmt.Sprintf("runs %s (release %s left %s), %s", shortARN(now), orig.ID, shortARN(sc.TaskDefinitionAfter), r.whoPut(n, now))
+			findings = append(findings, causes.Item{Service: n, Cause: causes.WithoutName(n, f)})
+			raw = append(raw, "service "+n+" "+f)
 		}
 	}
+	trafficBack := true
 	if t := orig.Traffic; t != nil && t.LiveColourAfter != "" {
 		router := newRouter(r.elb, r.Env.BlueGreen)
 		router.ListenerArn, router.RuleArn = t.ListenerArn, t.RuleArn
@@ -47,22 +54,28 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 			return err
 		}
 		live := liveName(st, router.Blue, router.Green)
+		trafficBack = live == t.LiveColourBefore && t.LiveColourBefore != t.LiveColourAfter
 		if live != t.LiveColourAfter && live != t.LiveColourBefore {
-			findings = append(findings, fmt.Sprintf("the listener sends traffic %s, but release %s left it on %s", st, orig.ID, t.LiveColourAfter))
+			f := fmt.Sprintf("sends traffic %s, but release %s left it on %s", st, orig.ID, t.LiveColourAfter)
+			findings = append(findings, causes.Item{Service: "the listener", Cause: f})
+			raw = append(raw, "the listener "+f)
 		}
+	}
+	if len(findings) == 0 && len(names) > 0 && len(reverted) == len(names) && trafficBack {
+		return r.nothingToUndo(ctx, orig, reverted)
 	}
 	if len(findings) == 0 {
 		r.Printf("    %s is still what runs: nothing newer to protect", orig.ID)
 		return nil
 	}
 	if force {
-		for _, f := range findings {
+		for _, f := range raw {
 			r.Warn("--force overrides: %s", f)
 		}
 		return nil
 	}
-	return errors.New("rollback refused: a newer release than " + orig.ID + " is live: " + strings.Join(findings, "; ") +
-		" (roll back the newer release first, or pass --force to undo " + orig.ID + " anyway)")
+	return refused("a newer release than %s is live: %s (roll back the newer release first, or pass --force to undo %s anyway)",
+		orig.ID, causes.Group(findings, len(names)), orig.ID)
 }
 
 // whoPut names the ledger's release that left service running taskDef.

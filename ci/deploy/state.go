@@ -49,7 +49,7 @@ func (r *Run) openState(ctx context.Context, operation string) (context.Context,
 	lctx, cancel := context.WithCancelCause(ctx)
 	err := r.Stage(ctx, StageLock, func(ctx context.Context) error {
 		lk, err := store.Acquire(ctx, lock.Info{Environment: r.Env.Name, Owner: st.Owner, Operation: operation,
-			SHA: r.Manifest.GitSHA, RunURL: st.RunURL}, lock.Options{TTL: st.LockTTL, Wait: st.LockWait, Poll: st.LockPoll, Out: r.Out})
+			SHA: r.Manifest.GitSHA, RunURL: st.RunURL, Release: r.Manifest.ID}, lock.Options{TTL: st.LockTTL, Wait: st.LockWait, Poll: st.LockPoll, Out: r.Out})
 		if err != nil {
 			return err
 		}
@@ -66,6 +66,7 @@ func (r *Run) openState(ctx context.Context, operation string) (context.Context,
 		if err != nil {
 			return err
 		}
+		r.closeAbandoned(ctx, lg, h, lk.TookOver())
 		r.history = h
 		r.mu.Lock()
 		if live := h.LiveRelease(); live != nil {

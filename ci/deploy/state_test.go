@@ -190,10 +190,15 @@ func TestRollbackOfAnOlderReleaseIsRefusedWhileANewerIsLive(t *testing.T) {
 	f.srv.ResetCalls()
 	opts := f.rollbackOpts("carol@laptop")
 	opts.ManifestPath = olderPath
-	_, err = Rollback(ctx, opts)
-	if err == nil || !strings.Contains(err.Error(), "service bitflow-backend runs bitflow-backend:3") ||
-		!strings.Contains(err.Error(), "put there by release "+nm.ID) || !strings.Contains(err.Error(), "--force") {
-		t.Fatalf("rollback of the older release: %v", err)
+	rm, err := Rollback(ctx, opts)
+	// One clause for the 15 services that share the cause (issue 21: it was
+	// ~6 KB, one clause per service), the outcome refused, not failed.
+	if err == nil || !strings.Contains(err.Error(), "all 15 services: runs revision 3 (release "+older.ID+" left revision 2)") ||
+		!strings.Contains(err.Error(), "put there by release "+nm.ID) || !strings.Contains(err.Error(), "--force") || len(err.Error()) > 500 {
+		t.Fatalf("rollback of the older release (%d characters): %v", len(err.Error()), err)
+	}
+	if rm.Outcome != manifest.OutcomeRefused || !strings.Contains(f.out.String(), "rollback "+rm.ID+": refused") {
+		t.Errorf("refused rollback: outcome %s\n%s", rm.Outcome, f.out)
 	}
 	if mut := f.mutating(); len(mut) != 0 {
 		t.Errorf("refused rollback changed the account: %v", mut)

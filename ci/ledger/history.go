@@ -33,11 +33,18 @@ func (h History) Deploys() History {
 	return out
 }
 
-// UndoneBy returns the rollback that undid release id, or nil.
+// UndoneBy returns the rollback that undid release id (a succeeded
+// rollback whose undoes names it, or the one the release's own undoneBy
+// names), or nil.
 func (h History) UndoneBy(id string) *manifest.Manifest {
 	for _, m := range h {
 		if m.Undoes == id && m.Outcome == manifest.OutcomeSucceeded {
 			return m
+		}
+	}
+	if rel := h.ByID(id); rel != nil && rel.UndoneBy != "" {
+		if rb := h.ByID(rel.UndoneBy); rb != nil {
+			return rb
 		}
 	}
 	return nil

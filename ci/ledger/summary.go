@@ -22,8 +22,9 @@ type Summary struct {
 	// commit time is known; LeadTimeKnown counts them.
 	LeadTime      time.Duration
 	LeadTimeKnown int
-	// Failed counts failed changes: deploys that failed, rolled back, or were
-	// later undone by a rollback. ChangeFailureRate is Failed / finished deploys.
+	// Failed counts failed changes: deploys that failed, rolled back, died
+	// (abandoned), or were later undone by a rollback. ChangeFailureRate is
+	// Failed / finished deploys (every outcome but in_progress and refused).
 	Failed            int
 	ChangeFailureRate float64
 	// TimeToRestore is the median time from a failed change's end (or the
@@ -44,7 +45,7 @@ func (h History) Summarize() Summary {
 	var leads, restores []time.Duration
 	finished := 0
 	for _, m := range d {
-		if m.Outcome == manifest.OutcomeInProgress {
+		if m.Outcome == manifest.OutcomeInProgress || m.Outcome == manifest.OutcomeRefused {
 			continue
 		}
 		finished++
@@ -80,7 +81,7 @@ func (h History) Summarize() Summary {
 // was seen: its own end, or the start of the rollback that undid it.
 func (h History) failedAt(m *manifest.Manifest) (time.Time, bool) {
 	switch m.Outcome {
-	case manifest.OutcomeFailed, manifest.OutcomeRolledBack:
+	case manifest.OutcomeFailed, manifest.OutcomeRolledBack, manifest.OutcomeAbandoned:
 		return m.FinishedAt, true
 	}
 	if rb := h.UndoneBy(m.ID); rb != nil {
@@ -128,6 +129,16 @@ func (h History) Write(w io.Writer) {
 		}
 		if m.Undoes != "" {
 			extra = append(extra, "undid "+m.Undoes)
+		}
+		if rb := h.UndoneBy(m.ID); rb != nil && !m.IsRollback() {
+			at := rb.FinishedAt
+			if m.UndoneAt != nil {
+				at = *m.UndoneAt
+			}
+			extra = append(extra, "undone by "+rb.ID+" at "+at.UTC().Format("2006-01-02 15:04:05Z"))
+		}
+		if a := m.Abandoned; a != nil {
+			extra = append(extra, fmt.Sprintf("abandoned: %s; closed at %s by %s (%s); live then: %s", a.Why, a.At.UTC().Format("2006-01-02 15:04:05Z"), a.By, orDash(a.ByWho), orDash(a.LiveRelease)))
 		}
 		if m.FailedStage != "" {
 			extra = append(extra, "failed at "+m.FailedStage)

@@ -38,6 +38,8 @@ type Lock struct {
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
+	// tookOver is the expired holder this lock was taken from, if any.
+	tookOver *Info
 }
 
 // Acquire takes the lock for info (Environment, Owner, Operation, SHA,
@@ -77,7 +79,9 @@ func (s *Store) Acquire(ctx context.Context, info Info, opts Options) (*Lock, er
 			etag, err := s.put(ctx, info, holderTag)
 			if err == nil {
 				fmt.Fprintf(opts.Out, "lock: took over the expired lock of %s on %s\n", holder, info.Environment)
-				return s.held(info, etag, opts), nil
+				l := s.held(info, etag, opts)
+				l.tookOver = holder
+				return l, nil
 			}
 			if !lostRace(err) {
 				return nil, fmt.Errorf("taking over the lock %s: %w", s.Where(), err)
@@ -117,6 +121,10 @@ func (l *Lock) Info() Info {
 	defer l.mu.Unlock()
 	return l.info
 }
+
+// TookOver is the holder whose expired lock Acquire took over (nil: the
+// lock was free). Its run died: its Release record is left to close.
+func (l *Lock) TookOver() *Info { return l.tookOver }
 
 // Lost is closed when a heartbeat found the lock taken from this holder.
 func (l *Lock) Lost() <-chan struct{} { return l.lost }

@@ -34,13 +34,16 @@ const (
 
 // Info is the content of a lock object.
 type Info struct {
-	Environment string    `json:"environment"`
-	Owner       string    `json:"owner"`            // user@host, or the CI run URL
-	Operation   string    `json:"operation"`        // deploy | rollback | migrate
-	SHA         string    `json:"sha,omitempty"`    // the release being deployed or undone
-	RunURL      string    `json:"runUrl,omitempty"` // CI run that holds it, if any
-	StartedAt   time.Time `json:"startedAt"`
-	ExpiresAt   time.Time `json:"expiresAt"`
+	Environment string `json:"environment"`
+	Owner       string `json:"owner"`            // user@host, or the CI run URL
+	Operation   string `json:"operation"`        // deploy | rollback | migrate
+	SHA         string `json:"sha,omitempty"`    // the release being deployed or undone
+	RunURL      string `json:"runUrl,omitempty"` // CI run that holds it, if any
+	// Release is the ID of the holder's release record in the ledger, so
+	// that a run taking over an expired lock can close that record.
+	Release   string    `json:"release,omitempty"`
+	StartedAt time.Time `json:"startedAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 // String names the holder for messages: "alice@laptop (deploy of abc1234,

@@ -14,5 +14,9 @@ func Outcome(m *manifest.Manifest) (string, error) {
 	if m.Outcome == manifest.OutcomeSucceeded {
 		return line, nil
 	}
-	return line, fmt.Errorf("deploy did not succeed: outcome %s, stage %q: %s", m.Outcome, m.FailedStage, m.FailureReason)
+	kind := "deploy"
+	if m.IsRollback() {
+		kind = "rollback"
+	}
+	return line, fmt.Errorf("%s did not succeed: outcome %s, stage %q: %s", kind, m.Outcome, m.FailedStage, m.FailureReason)
 }

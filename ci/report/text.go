@@ -68,6 +68,10 @@ func outcomeWord(o manifest.Outcome) string {
 		return "was cancelled"
 	case manifest.OutcomeInProgress:
 		return "is in progress"
+	case manifest.OutcomeAbandoned:
+		return "was abandoned (its run died)"
+	case manifest.OutcomeRefused:
+		return "was refused (nothing was changed)"
 	default:
 		return string(o)
 	}
@@ -119,6 +123,13 @@ func title(m *manifest.Manifest) string {
 	dry := ""
 	if m.DryRun {
 		dry = " (dry run)"
+	}
+	if m.IsRollback() {
+		what := shortSHA(m.GitSHA)
+		if m.Undoes != "" {
+			what = m.Undoes
+		}
+		return fmt.Sprintf("Rollback of %s on %s %s", what, m.Environment, outcomeWord(m.Outcome))
 	}
 	return fmt.Sprintf("Deploy of %s to %s %s%s", shortSHA(m.GitSHA), m.Environment, outcomeWord(m.Outcome), dry)
 }
