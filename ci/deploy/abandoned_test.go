@@ -50,7 +50,7 @@ func TestKilledRunIsClosedAsAbandonedAndARollbackOfWhatECSRevertedIsRefused(t *t
 	if !errors.Is(err, ErrRefused) || rb.Outcome != manifest.OutcomeRefused {
 		t.Fatalf("rollback after ECS reverted the release: %v (outcome %s)", err, rb.Outcome)
 	}
-	at := sd.Rollback.StartedAt.UTC().Format("15:04:05Z")
+	at := sd.Rollback.StartedAt.UTC().Format(clockMinute)
 	for _, want := range []string{"nothing to undo: release " + dead.ID, "rolled back by ECS at " + at, "timed out",
 		"live: what ran before it", "no older release in the ledger to undo"} {
 		if !strings.Contains(err.Error(), want) {

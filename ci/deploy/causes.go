@@ -21,7 +21,7 @@ func (e *serviceError) Error() string                  { return e.service + ": "
 func (e *serviceError) ServiceCause() (string, string) { return e.service, e.cause }
 
 // servicesError is the failures of several services: Error groups the
-// identical causes ("all 15 services: rolled back by ECS at 22:22:05Z —
+// identical causes ("all 15 services: rolled back by ECS at 22:22Z —
 // …"), Detail lists them one per service; errors.Is and As see each.
 type servicesError struct {
 	total int

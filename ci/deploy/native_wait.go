@@ -46,7 +46,7 @@ func (e *NativeFailure) cause() string {
 		s = "ended " + string(e.Status)
 	}
 	if !e.At.IsZero() {
-		s += " at " + e.At.UTC().Format("15:04:05Z")
+		s += " at " + e.At.UTC().Format(clockMinute)
 	}
 	if e.Reason != "" {
 		s += " — " + e.Reason

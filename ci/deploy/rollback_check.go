@@ -25,7 +25,7 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 	}
 	var findings []causes.Item
 	var raw []string      // the findings as said per service (--force prints each)
-	var reverted []string // services that run what they ran before orig
+	var reverted []revertedService // services that run what they ran before orig (or an older release)
 	if len(names) > 0 {
 		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
 		if err != nil {
@@ -35,9 +35,13 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 			sc := changeOf(orig, n)
 			now := aws.ToString(cur[n].TaskDefinition)
 			if now == sc.TaskDefinitionBefore && now != sc.TaskDefinitionAfter {
-				reverted = append(reverted, n)
+				reverted = append(reverted, revertedService{n, orig})
 			}
 			if now == sc.TaskDefinitionAfter || now == sc.TaskDefinitionBefore {
+				continue
+			}
+			if older := r.ranBefore(n, now, orig); older != nil {
+				reverted = append(reverted, revertedService{n, older})
 				continue
 			}
 			f := fmt.Sprintf("runs %s (release %s left %s), %s", shortARN(now), orig.ID, shortARN(sc.TaskDefinitionAfter), r.whoPut(n, now))
@@ -76,6 +80,29 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 	}
 	return refused("a newer release than %s is live: %s (roll back the newer release first, or pass --force to undo %s anyway)",
 		orig.ID, causes.Group(findings, len(names)), orig.ID)
+}
+
+// revertedService is a service that runs what it ran before release:
+// orig, or an older release (put back further than orig).
+type revertedService struct {
+	name    string
+	release *manifest.Manifest
+}
+
+// ranBefore is the release, orig or older, before which service ran
+// taskDef (its taskDefinitionBefore), or nil: the service was put back to
+// what ran before that release, which is no newer release to protect.
+func (r *Run) ranBefore(service, taskDef string, orig *manifest.Manifest) *manifest.Manifest {
+	for i := len(r.history) - 1; i >= 0; i-- {
+		m := r.history[i]
+		if m.StartedAt.After(orig.StartedAt) || m.DryRun || m.IsRollback() {
+			continue
+		}
+		if sc := changeOf(m, service); sc != nil && sc.TaskDefinitionBefore == taskDef && sc.TaskDefinitionAfter != taskDef {
+			return m
+		}
+	}
+	return nil
 }
 
 // whoPut names the ledger's release that left service running taskDef.

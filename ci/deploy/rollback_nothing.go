@@ -16,10 +16,14 @@ import (
 // it back, its own revert did, or someone else did). Doing nothing is not
 // a success, so it says what reverted the release and when (grouped by
 // cause), what is live, and which release can be undone next.
-func (r *Run) nothingToUndo(ctx context.Context, orig *manifest.Manifest, reverted []string) error {
+func (r *Run) nothingToUndo(ctx context.Context, orig *manifest.Manifest, reverted []revertedService) error {
 	var items []causes.Item
-	for _, n := range reverted {
-		items = append(items, causes.Item{Service: n, Cause: r.howReverted(ctx, orig, n)})
+	for _, rs := range reverted {
+		cause := r.howReverted(ctx, rs.release, rs.name)
+		if rs.release != orig {
+			cause = fmt.Sprintf("back on what it ran before the older release %s (%s, %s): %s", rs.release.ID, rs.release.Strategy, rs.release.Outcome, cause)
+		}
+		items = append(items, causes.Item{Service: rs.name, Cause: cause})
 	}
 	msg := fmt.Sprintf("nothing to undo: release %s (%s, %s, git %s, started %s by %s) no longer runs: %s",
 		orig.ID, orig.Strategy, orig.Outcome, shortSHA(orig.GitSHA), orig.StartedAt.UTC().Format(time.RFC3339), orUnknown(orig.StartedBy),
@@ -37,6 +41,10 @@ func (r *Run) nothingToUndo(ctx context.Context, orig *manifest.Manifest, revert
 	}
 	return refused("%s", msg)
 }
+
+// clockMinute is how a message about several services says when: to the
+// minute, so that what ECS did to 15 services within it groups as one.
+const clockMinute = "15:04Z"
 
 // howReverted says what put service back on the task definition it ran
 // before orig, and when: ECS's rollback of orig's service deployment (a
@@ -64,11 +72,11 @@ func (r *Run) howReverted(ctx context.Context, orig *manifest.Manifest, service 
 	}
 	for _, name := range []string{StageRevert, StageRollbackOthers} {
 		if st := orig.Stage(name); st != nil && st.Status == manifest.StageSucceeded {
-			return fmt.Sprintf("put back by the release's own %s stage at %s", name, st.FinishedAt.UTC().Format("15:04:05Z"))
+			return fmt.Sprintf("put back by the release's own %s stage at %s", name, st.FinishedAt.UTC().Format(clockMinute))
 		}
 	}
 	if rb := r.history.UndoneBy(orig.ID); rb != nil {
-		return fmt.Sprintf("undone by rollback %s at %s", rb.ID, rb.FinishedAt.UTC().Format("15:04:05Z"))
+		return fmt.Sprintf("undone by rollback %s at %s", rb.ID, rb.FinishedAt.UTC().Format(clockMinute))
 	}
 	return "runs its revision from before it again, put back by no release in the ledger (ECS, or a change outside bitflow-deploy)"
 }

@@ -1,6 +1,6 @@
 // Package causes groups per-service findings by their cause, so that a
 // message about 15 services that failed for one reason says it once:
-// "15 services: rolled back by ECS at 22:22:05Z: lifecycle hook timed out".
+// "15 services: rolled back by ECS at 22:22Z — lifecycle hook timed out".
 // The per-service detail stays in the manifest and behind --verbose.
 package causes
 
