@@ -24,7 +24,7 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 		}
 	}
 	var findings []causes.Item
-	var raw []string      // the findings as said per service (--force prints each)
+	var raw []string               // the findings as said per service (--force prints each)
 	var reverted []revertedService // services that run what they ran before orig (or an older release)
 	if len(names) > 0 {
 		cur, err := ecs.DescribeServices(ctx, r.ecs, r.Env.Cluster, names)
@@ -34,7 +34,7 @@ func (r *Run) checkLive(ctx context.Context, orig *manifest.Manifest, force bool
 		for _, n := range names {
 			sc := changeOf(orig, n)
 			now := aws.ToString(cur[n].TaskDefinition)
-			if now == sc.TaskDefinitionBefore && now != sc.TaskDefinitionAfter {
+			if now == sc.TaskDefinitionBefore { // also when its own revert rewrote taskDefinitionAfter to it
 				reverted = append(reverted, revertedService{n, orig})
 			}
 			if now == sc.TaskDefinitionAfter || now == sc.TaskDefinitionBefore {

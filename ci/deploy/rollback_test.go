@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,9 +74,11 @@ func TestRollbackAfterACrashDuringTheBake(t *testing.T) {
 	if _, err := manifest.Read(filepath.Join(b.dir, "manifest.rollback.json")); err != nil {
 		t.Errorf("rollback manifest file: %v", err)
 	}
-	// Idempotent: a second rollback changes nothing.
+	// Idempotent: a second rollback changes nothing, and says so (refused:
+	// nothing to undo, naming the rollback that undid it), not a success.
 	b.srv.ResetCalls()
-	if _, err := Rollback(context.Background(), b.rollbackOptions()); err != nil {
+	if _, err := Rollback(context.Background(), b.rollbackOptions()); !errors.Is(err, ErrRefused) ||
+		!strings.Contains(err.Error(), "nothing to undo") || !strings.Contains(err.Error(), "undone by rollback "+m.ID) {
 		t.Fatalf("second rollback: %v", err)
 	}
 	if muts := b.mutating(); len(muts) != 0 {

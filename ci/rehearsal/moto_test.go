@@ -3,6 +3,7 @@ package rehearsal
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,14 +105,16 @@ func TestRehearsalAgainstMoto(t *testing.T) {
 			t.Errorf("stage %s: %+v", st, got)
 		}
 	}
-	if len(m.Services) != 15 || !strings.Contains(err.Error(), "bitflow-frontend-student: the PRIMARY deployment runs bitflow-frontend-student:1, not bitflow-frontend-student:2") {
+	if len(m.Services) != 15 || !strings.Contains(err.Error(), "all 15 services: the PRIMARY deployment runs revision 1, not revision 2") {
 		t.Errorf("%d services in the manifest; error: %v", len(m.Services), err)
 	}
 
 	// The rollback from the manifest (run by hand after a failed release)
-	// finds every service at its recorded revision and confirms it stable.
+	// finds every service back at its previous revision: it does nothing and
+	// says so (refused: what reverted the release), not a success.
 	rb, err := deploy.Rollback(ctx, deploy.RollbackOptions{Env: env, ManifestPath: mpath, AWS: cfg, Out: &out, OutputPath: filepath.Join(t.TempDir(), "rollback.json")})
-	if err != nil || rb.Outcome != manifest.OutcomeSucceeded {
+	if !errors.Is(err, deploy.ErrRefused) || rb.Outcome != manifest.OutcomeRefused || !strings.Contains(err.Error(), "nothing to undo") ||
+		!strings.Contains(err.Error(), "all 15 services: put back by the release's own revert stage") {
 		t.Fatalf("rollback on moto: %v (outcome %s)", err, rb.Outcome)
 	}
 	svcs, err := ecs.DescribeServices(ctx, awsecs.NewFromConfig(cfg), env.Cluster, []string{"bitflow-backend", "bitflow-frontend-student", "bitflow-frontend-super-non-teaching-manager"})
@@ -123,5 +126,5 @@ func TestRehearsalAgainstMoto(t *testing.T) {
 			t.Errorf("%s runs %s after the rollback, want %s:1", name, aws.ToString(s.TaskDefinition), name)
 		}
 	}
-	t.Logf("moto rehearsal: check (102 ok), plan of 15 services, rolling deploy up to moto's missing rollout and its automatic revert, rollback of 15 services: as expected")
+	t.Logf("moto rehearsal: check (102 ok), plan of 15 services, rolling deploy up to moto's missing rollout and its automatic revert, rollback of the reverted release refused (nothing to undo): as expected")
 }
