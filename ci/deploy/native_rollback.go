@@ -2,7 +2,7 @@ package deploy
 
 import (
 	"context"
-	"errors"
+	"sync"
 
 	"github.com/bitflow-lms/pipeline/ci/config"
 	"github.com/bitflow-lms/pipeline/ci/manifest"
@@ -42,14 +42,26 @@ func (r *Run) restoreNative(ctx context.Context, orig *manifest.Manifest, names 
 	if len(list) == 0 {
 		return nil
 	}
+	// Every redeploy is followed at once: one followed after another would
+	// leave the others' PAUSE hooks unanswered until ECS times them out and
+	// rolls the rollback back.
 	return r.Stage(ctx, StageWaitServices, func(ctx context.Context) error {
+		var mu sync.Mutex
 		var errs []error
+		var wg sync.WaitGroup
 		for _, ns := range list {
-			if err := s.watch(ctx, r, ns, false); err != nil {
-				r.rolloutEndedWhy(ns.t.Service, rolloutResult(ctx, err), err.Error())
-				errs = append(errs, err)
-			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := s.watch(ctx, r, ns, false); err != nil {
+					r.rolloutEndedWhy(ns.t.Service, rolloutResult(ctx, err), err.Error())
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}()
 		}
-		return errors.Join(errs...)
+		wg.Wait()
+		return groupServiceErrors(len(list), errs)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -28,14 +29,19 @@ type NativeFailure struct {
 }
 
 func (e *NativeFailure) Error() string {
-	return fmt.Sprintf("%s: service deployment %s %s", e.Service, shortARN(e.Arn), e.cause())
+	return fmt.Sprintf("%s: service deployment %s %s", e.Service, shortARN(e.Arn), e.describe(e.Reason))
 }
 
-// ServiceCause is the failure without the service's name and deployment,
-// so that the failures of several services group by cause.
+// ServiceCause is the failure without the service's name, deployment and
+// hook ids, so that the failures of several services group by cause.
 func (e *NativeFailure) ServiceCause() (string, string) { return e.Service, e.cause() }
 
-func (e *NativeFailure) cause() string {
+// hookID is the id ECS names a lifecycle hook by in a status reason.
+var hookID = regexp.MustCompile(`(lifecycle hook) [0-9a-f]{8,} `)
+
+func (e *NativeFailure) cause() string { return e.describe(hookID.ReplaceAllString(e.Reason, "$1 ")) }
+
+func (e *NativeFailure) describe(reason string) string {
 	var s string
 	switch e.Status {
 	case ecstypes.ServiceDeploymentStatusRollbackSuccessful:
@@ -48,8 +54,8 @@ func (e *NativeFailure) cause() string {
 	if !e.At.IsZero() {
 		s += " at " + e.At.UTC().Format(clockMinute)
 	}
-	if e.Reason != "" {
-		s += " — " + e.Reason
+	if reason != "" {
+		s += " — " + reason
 	}
 	if len(e.Alarms) > 0 {
 		s += " (alarms: " + strings.Join(e.Alarms, ", ") + ")"
