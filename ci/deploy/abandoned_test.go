@@ -87,7 +87,8 @@ func TestKilledRunIsClosedAsAbandonedAndARollbackOfWhatECSRevertedIsRefused(t *t
 	}
 	var w bytes.Buffer
 	h.Write(&w)
-	if !strings.Contains(w.String(), "abandoned") || !strings.Contains(w.String(), "change failure rate: 100%") {
+	if !strings.Contains(w.String(), "abandoned: its lock (deploy by alice@laptop) expired at") ||
+		!strings.Contains(w.String(), "live then: no release of the ledger; 0 of 1 services on its new revision") || !strings.Contains(w.String(), "change failure rate: 100%") {
 		t.Errorf("releases:\n%s", w.String())
 	}
 }

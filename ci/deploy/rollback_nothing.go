@@ -33,7 +33,15 @@ func (r *Run) nothingToUndo(ctx context.Context, orig *manifest.Manifest, revert
 	} else {
 		msg += "; live: what ran before it (no release in the ledger succeeded)"
 	}
-	if next := r.undoableBefore(orig); next != nil {
+	// The services run what ran before the oldest release they were put
+	// back past: that one and every newer one are not live either.
+	floor := orig
+	for _, rs := range reverted {
+		if rs.release.StartedAt.Before(floor.StartedAt) {
+			floor = rs.release
+		}
+	}
+	if next := r.undoableBefore(floor); next != nil {
 		msg += fmt.Sprintf("; the release before it, %s (git %s, %s, %s), can be undone with: bitflow-deploy rollback --env %s --release %s",
 			next.ID, shortSHA(next.GitSHA), next.Strategy, next.Outcome, r.Env.Name, next.ID)
 	} else {

@@ -138,7 +138,7 @@ func (h History) Write(w io.Writer) {
 			extra = append(extra, "undone by "+rb.ID+" at "+at.UTC().Format("2006-01-02 15:04:05Z"))
 		}
 		if a := m.Abandoned; a != nil {
-			extra = append(extra, fmt.Sprintf("abandoned: %s; closed at %s by %s (%s); live then: %s", a.Why, a.At.UTC().Format("2006-01-02 15:04:05Z"), a.By, orDash(a.ByWho), orDash(a.LiveRelease)))
+			extra = append(extra, fmt.Sprintf("abandoned: %s; closed at %s by %s (%s); live then: %s", a.Why, a.At.UTC().Format("2006-01-02 15:04:05Z"), a.By, orDash(a.ByWho), liveThen(m)))
 		}
 		if m.FailedStage != "" {
 			extra = append(extra, "failed at "+m.FailedStage)
@@ -168,6 +168,26 @@ func (h History) Write(w io.Writer) {
 	} else {
 		fmt.Fprintln(w, "time to restore: n/a (no failed change followed by a good release)")
 	}
+}
+
+// liveThen says what was live when a dead run's record was closed: the
+// ledger's live release, and how many of its services ran its new revision.
+func liveThen(m *manifest.Manifest) string {
+	a := m.Abandoned
+	s := "release " + a.LiveRelease
+	if a.LiveRelease == "" {
+		s = "no release of the ledger"
+	}
+	if len(a.Live) == 0 {
+		return s
+	}
+	onNew := 0
+	for _, sc := range m.Services {
+		if td, ok := a.Live[sc.Service]; ok && td == sc.TaskDefinitionAfter && td != sc.TaskDefinitionBefore {
+			onNew++
+		}
+	}
+	return fmt.Sprintf("%s; %d of %d services on its new revision", s, onNew, len(a.Live))
 }
 
 func short(sha string) string {
