@@ -8,12 +8,21 @@ import (
 	"time"
 )
 
-// registerSTS answers STS (Query protocol): GetCallerIdentity and
-// AssumeRoleWithWebIdentity (the web identity token is not verified; its
-// "sub" claim, if it decodes, becomes the session's subject).
+// registerSTS answers STS (Query protocol): GetCallerIdentity, AssumeRole
+// (a laptop profile's role_arn + source_profile) and AssumeRoleWithWebIdentity
+// (the web identity token is not verified; its "sub" claim, if it decodes,
+// becomes the session's subject).
 func registerSTS(e *Emulator) {
 	e.onQuery("sts", "GetCallerIdentity", func(url.Values) (any, error) {
 		return callerIdentity{Arn: "arn:aws:iam::" + e.account + ":user/emulator", UserId: "AIDAEMULATOR" + strings.ToUpper(newID(4)), Account: e.account}, nil
+	})
+	e.onQuery("sts", "AssumeRole", func(form url.Values) (any, error) {
+		role, session := form.Get("RoleArn"), form.Get("RoleSessionName")
+		if !strings.HasPrefix(role, "arn:aws:iam::") || !strings.Contains(role, ":role/") {
+			return nil, clientError("ValidationError", "1 validation error detected: Value '%s' at 'roleArn' failed to satisfy constraint: Member must be a role ARN", role)
+		}
+		creds, user := e.roleSession(role, session)
+		return assumeRoleResult{Credentials: creds, AssumedRoleUser: user}, nil
 	})
 	e.onQuery("sts", "AssumeRoleWithWebIdentity", func(form url.Values) (any, error) {
 		role, session, token := form.Get("RoleArn"), form.Get("RoleSessionName"), form.Get("WebIdentityToken")
@@ -23,19 +32,26 @@ func registerSTS(e *Emulator) {
 		if session == "" || token == "" {
 			return nil, clientError("ValidationError", "RoleSessionName and WebIdentityToken are required")
 		}
-		roleName := role[strings.Index(role, ":role/")+len(":role/"):]
+		creds, user := e.roleSession(role, session)
 		return webIdentityResult{
-			Credentials: stsCredentials{AccessKeyId: "ASIAEMULATOR" + strings.ToUpper(newID(4)), SecretAccessKey: newID(20), SessionToken: newID(40),
-				Expiration: e.Now().Add(time.Hour).UTC().Format(time.RFC3339)},
-			AssumedRoleUser: assumedRoleUser{
-				Arn:           "arn:aws:sts::" + e.account + ":assumed-role/" + roleName + "/" + session,
-				AssumedRoleId: "AROAEMULATOR" + strings.ToUpper(newID(4)) + ":" + session,
-			},
+			Credentials:                 creds,
+			AssumedRoleUser:             user,
 			SubjectFromWebIdentityToken: jwtSubject(token),
 			Audience:                    "sts.amazonaws.com",
 			Provider:                    "token.actions.githubusercontent.com",
 		}, nil
 	})
+}
+
+// roleSession is a fresh hour-long session of role named session.
+func (e *Emulator) roleSession(role, session string) (stsCredentials, assumedRoleUser) {
+	roleName := role[strings.Index(role, ":role/")+len(":role/"):]
+	return stsCredentials{AccessKeyId: "ASIAEMULATOR" + strings.ToUpper(newID(4)), SecretAccessKey: newID(20), SessionToken: newID(40),
+			Expiration: e.Now().Add(time.Hour).UTC().Format(time.RFC3339)},
+		assumedRoleUser{
+			Arn:           "arn:aws:sts::" + e.account + ":assumed-role/" + roleName + "/" + session,
+			AssumedRoleId: "AROAEMULATOR" + strings.ToUpper(newID(4)) + ":" + session,
+		}
 }
 
 // jwtSubject reads the "sub" claim of a JWT without verifying it.
@@ -69,6 +85,11 @@ type stsCredentials struct {
 }
 
 type assumedRoleUser struct{ Arn, AssumedRoleId string }
+
+type assumeRoleResult struct {
+	Credentials     stsCredentials
+	AssumedRoleUser assumedRoleUser
+}
 
 type webIdentityResult struct {
 	Credentials                 stsCredentials

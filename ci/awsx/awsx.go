@@ -35,8 +35,15 @@ const (
 type Options struct {
 	// Region overrides AWS_REGION / the profile's region.
 	Region string
-	// Profile selects a shared-config profile.
+	// Profile selects a shared-config profile. With ConfigFile or
+	// CredentialsFile it is read from those files only (local.go).
 	Profile string
+	// ConfigFile and CredentialsFile are the profile's shared config and
+	// credentials files (e.g. copies of ~/.aws/config, ~/.aws/credentials).
+	ConfigFile, CredentialsFile string
+	// ProcessCredentials is credential_process JSON, e.g. the output of
+	// `aws configure export-credentials --profile NAME` (local.go).
+	ProcessCredentials []byte
 	// Endpoint, if set, sends every client to this base URL (e.g. the
 	// emulator at http://127.0.0.1:4566). Without credentials given, static
 	// emulator credentials are used so no real ones are looked up.
@@ -82,10 +89,27 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	if opts.Region != "" {
 		lo = append(lo, awsconfig.WithRegion(opts.Region))
 	}
+	if opts.Endpoint != "" {
+		// Here too, not only on the result: a profile's role is assumed with
+		// the STS client built while the configuration loads.
+		lo = append(lo, awsconfig.WithBaseEndpoint(opts.Endpoint))
+	}
 	if opts.Profile != "" {
 		lo = append(lo, awsconfig.WithSharedConfigProfile(opts.Profile))
+		if opts.ConfigFile != "" || opts.CredentialsFile != "" {
+			if err := checkProfile(ctx, opts); err != nil {
+				return aws.Config{}, err
+			}
+			lo = append(lo, awsconfig.WithSharedConfigFiles(opts.configFiles()), awsconfig.WithSharedCredentialsFiles(opts.credentialsFiles()))
+		}
 	}
 	switch {
+	case mode == ModeProcess:
+		creds, err := ParseProcessCredentials(opts.ProcessCredentials, time.Now())
+		if err != nil {
+			return aws.Config{}, err
+		}
+		lo = append(lo, awsconfig.WithCredentialsProvider(exportedProvider{creds}))
 	case mode == ModeStatic:
 		lo = append(lo, awsconfig.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(opts.AccessKeyID, opts.SecretAccessKey, opts.SessionToken)))
@@ -119,7 +143,8 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 
 // given says which credentials opts carries, for the rules in creds.go.
 func (o Options) given() Given {
-	g := Given{AccessKeyID: o.AccessKeyID != "", SecretAccessKey: o.SecretAccessKey != "", SessionToken: o.SessionToken != ""}
+	g := Given{AccessKeyID: o.AccessKeyID != "", SecretAccessKey: o.SecretAccessKey != "", SessionToken: o.SessionToken != "",
+		Profile: o.Profile, ProcessCredentials: len(o.ProcessCredentials) > 0}
 	if wi := o.WebIdentity; wi != nil {
 		g.WebIdentityToken, g.RoleARN = wi.TokenFile != "", wi.RoleARN
 	}

@@ -10,6 +10,8 @@ func TestAWSModes(t *testing.T) {
 		ModeDefault:     {},
 		ModeStatic:      {AccessKeyID: true, SecretAccessKey: true},
 		ModeWebIdentity: {WebIdentityToken: true, RoleARN: "arn:aws:iam::123456789012:role/deploy"},
+		ModeProfile:     {Profile: "bitflow"},
+		ModeProcess:     {ProcessCredentials: true},
 	}
 	for want, f := range ok {
 		if got, err := f.Mode(); err != nil || got != want {
@@ -23,7 +25,9 @@ func TestAWSModes(t *testing.T) {
 		given Given
 		says  string
 	}{
-		"both":          {Given{AccessKeyID: true, SecretAccessKey: true, WebIdentityToken: true, RoleARN: "r"}, "not both"},
+		"both":          {Given{AccessKeyID: true, SecretAccessKey: true, WebIdentityToken: true, RoleARN: "r"}, "give one way of reaching AWS, not 2"},
+		"profile+keys":  {Given{AccessKeyID: true, SecretAccessKey: true, Profile: "bitflow"}, "not 2: an access key id and secret access key (with an optional session token); a profile"},
+		"three":         {Given{Profile: "bitflow", ProcessCredentials: true, WebIdentityToken: true, RoleARN: "r"}, "not 3"},
 		"no secret":     {Given{AccessKeyID: true}, "secret access key"},
 		"no access key": {Given{SecretAccessKey: true, SessionToken: true}, "access key id"},
 		"no role":       {Given{WebIdentityToken: true}, "role ARN"},
