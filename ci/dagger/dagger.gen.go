@@ -61,26 +61,30 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r Bitflow) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source               *dagger.Directory
-		PhpImage             string
-		NodeImage            string
-		FrontendRuntimeImage string
-		PostgresImage        string
-		RedisImage           string
-		BackendRuntimeImage  string
-		ComposerImage        string
-		BackendBuildArgs     []string
-		AwsAccessKeyID       *dagger.Secret
-		AwsSecretAccessKey   *dagger.Secret
-		AwsSessionToken      *dagger.Secret
-		AwsWebIdentityToken  *dagger.Secret
-		AwsRoleArn           string
-		AwsRegion            string
-		AwsEndpoint          *dagger.Service
-		GithubToken          *dagger.Secret
-		GithubRepository     string
-		RunURL               string
-		SlackWebhook         *dagger.Secret
+		Source                *dagger.Directory
+		PhpImage              string
+		NodeImage             string
+		FrontendRuntimeImage  string
+		PostgresImage         string
+		RedisImage            string
+		BackendRuntimeImage   string
+		ComposerImage         string
+		BackendBuildArgs      []string
+		AwsAccessKeyID        *dagger.Secret
+		AwsSecretAccessKey    *dagger.Secret
+		AwsSessionToken       *dagger.Secret
+		AwsWebIdentityToken   *dagger.Secret
+		AwsRoleArn            string
+		AwsRegion             string
+		AwsEndpoint           *dagger.Service
+		AwsProfile            string
+		AwsConfig             *dagger.Secret
+		AwsCredentials        *dagger.Secret
+		AwsCredentialsProcess *dagger.Secret
+		GithubToken           *dagger.Secret
+		GithubRepository      string
+		RunURL                string
+		SlackWebhook          *dagger.Secret
 	}
 	concrete.Source = r.Source
 	concrete.PhpImage = r.PhpImage
@@ -98,6 +102,10 @@ func (r Bitflow) MarshalJSON() ([]byte, error) {
 	concrete.AwsRoleArn = r.AwsRoleArn
 	concrete.AwsRegion = r.AwsRegion
 	concrete.AwsEndpoint = r.AwsEndpoint
+	concrete.AwsProfile = r.AwsProfile
+	concrete.AwsConfig = r.AwsConfig
+	concrete.AwsCredentials = r.AwsCredentials
+	concrete.AwsCredentialsProcess = r.AwsCredentialsProcess
 	concrete.GithubToken = r.GithubToken
 	concrete.GithubRepository = r.GithubRepository
 	concrete.RunURL = r.RunURL
@@ -107,26 +115,30 @@ func (r Bitflow) MarshalJSON() ([]byte, error) {
 
 func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source               *dagger.Directory
-		PhpImage             string
-		NodeImage            string
-		FrontendRuntimeImage string
-		PostgresImage        string
-		RedisImage           string
-		BackendRuntimeImage  string
-		ComposerImage        string
-		BackendBuildArgs     []string
-		AwsAccessKeyID       *dagger.Secret
-		AwsSecretAccessKey   *dagger.Secret
-		AwsSessionToken      *dagger.Secret
-		AwsWebIdentityToken  *dagger.Secret
-		AwsRoleArn           string
-		AwsRegion            string
-		AwsEndpoint          *dagger.Service
-		GithubToken          *dagger.Secret
-		GithubRepository     string
-		RunURL               string
-		SlackWebhook         *dagger.Secret
+		Source                *dagger.Directory
+		PhpImage              string
+		NodeImage             string
+		FrontendRuntimeImage  string
+		PostgresImage         string
+		RedisImage            string
+		BackendRuntimeImage   string
+		ComposerImage         string
+		BackendBuildArgs      []string
+		AwsAccessKeyID        *dagger.Secret
+		AwsSecretAccessKey    *dagger.Secret
+		AwsSessionToken       *dagger.Secret
+		AwsWebIdentityToken   *dagger.Secret
+		AwsRoleArn            string
+		AwsRegion             string
+		AwsEndpoint           *dagger.Service
+		AwsProfile            string
+		AwsConfig             *dagger.Secret
+		AwsCredentials        *dagger.Secret
+		AwsCredentialsProcess *dagger.Secret
+		GithubToken           *dagger.Secret
+		GithubRepository      string
+		RunURL                string
+		SlackWebhook          *dagger.Secret
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -148,6 +160,10 @@ func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 	r.AwsRoleArn = concrete.AwsRoleArn
 	r.AwsRegion = concrete.AwsRegion
 	r.AwsEndpoint = concrete.AwsEndpoint
+	r.AwsProfile = concrete.AwsProfile
+	r.AwsConfig = concrete.AwsConfig
+	r.AwsCredentials = concrete.AwsCredentials
+	r.AwsCredentialsProcess = concrete.AwsCredentialsProcess
 	r.GithubToken = concrete.GithubToken
 	r.GithubRepository = concrete.GithubRepository
 	r.RunURL = concrete.RunURL
@@ -396,6 +412,125 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).Ci(&parent, ctx, failOn, allowUnreachableAdvisories)
+		case "Deploy":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var env string
+			if inputArgs["env"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["env"]), &env)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg env", err))
+				}
+			}
+			var sha string
+			if inputArgs["sha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
+				}
+			}
+			var checkout *dagger.GitRepository
+			if inputArgs["checkout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["checkout"]), &checkout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checkout", err))
+				}
+			}
+			var strategy string
+			if inputArgs["strategy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
+				}
+			}
+			var apps string
+			if inputArgs["apps"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
+				}
+			}
+			var previousSha string
+			if inputArgs["previousSha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
+				}
+			}
+			var dryRun bool
+			if inputArgs["dryRun"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["dryRun"]), &dryRun)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dryRun", err))
+				}
+			}
+			var allowFailure bool
+			if inputArgs["allowFailure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
+				}
+			}
+			var allowContract bool
+			if inputArgs["allowContract"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowContract"]), &allowContract)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowContract", err))
+				}
+			}
+			var waitUntil string
+			if inputArgs["waitUntil"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["waitUntil"]), &waitUntil)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg waitUntil", err))
+				}
+			}
+			var awsProfile string
+			if inputArgs["awsProfile"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsProfile"]), &awsProfile)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsProfile", err))
+				}
+			}
+			var awsConfig *dagger.Secret
+			if inputArgs["awsConfig"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsConfig"]), &awsConfig)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsConfig", err))
+				}
+			}
+			var awsCredentials *dagger.Secret
+			if inputArgs["awsCredentials"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsCredentials"]), &awsCredentials)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsCredentials", err))
+				}
+			}
+			var awsCredentialsProcess *dagger.Secret
+			if inputArgs["awsCredentialsProcess"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsCredentialsProcess"]), &awsCredentialsProcess)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsCredentialsProcess", err))
+				}
+			}
+			var awsRegion string
+			if inputArgs["awsRegion"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
+				}
+			}
+			var awsEndpoint *dagger.Service
+			if inputArgs["awsEndpoint"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
+				}
+			}
+			return (*Bitflow).Deploy(&parent, ctx, env, sha, checkout, strategy, apps, previousSha, dryRun, allowFailure, allowContract, waitUntil, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
 		case "Environment":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -431,6 +566,104 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).Outcome(&parent, ctx, manifest)
+		case "Plan":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var env string
+			if inputArgs["env"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["env"]), &env)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg env", err))
+				}
+			}
+			var sha string
+			if inputArgs["sha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
+				}
+			}
+			var checkout *dagger.GitRepository
+			if inputArgs["checkout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["checkout"]), &checkout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checkout", err))
+				}
+			}
+			var strategy string
+			if inputArgs["strategy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strategy"]), &strategy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strategy", err))
+				}
+			}
+			var apps string
+			if inputArgs["apps"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["apps"]), &apps)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg apps", err))
+				}
+			}
+			var previousSha string
+			if inputArgs["previousSha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["previousSha"]), &previousSha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg previousSha", err))
+				}
+			}
+			var jsonOutput bool
+			if inputArgs["jsonOutput"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["jsonOutput"]), &jsonOutput)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg jsonOutput", err))
+				}
+			}
+			var awsProfile string
+			if inputArgs["awsProfile"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsProfile"]), &awsProfile)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsProfile", err))
+				}
+			}
+			var awsConfig *dagger.Secret
+			if inputArgs["awsConfig"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsConfig"]), &awsConfig)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsConfig", err))
+				}
+			}
+			var awsCredentials *dagger.Secret
+			if inputArgs["awsCredentials"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsCredentials"]), &awsCredentials)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsCredentials", err))
+				}
+			}
+			var awsCredentialsProcess *dagger.Secret
+			if inputArgs["awsCredentialsProcess"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsCredentialsProcess"]), &awsCredentialsProcess)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsCredentialsProcess", err))
+				}
+			}
+			var awsRegion string
+			if inputArgs["awsRegion"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
+				}
+			}
+			var awsEndpoint *dagger.Service
+			if inputArgs["awsEndpoint"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
+				}
+			}
+			return (*Bitflow).Plan(&parent, ctx, env, sha, checkout, strategy, apps, previousSha, jsonOutput, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
 		case "PlanImages":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -529,6 +762,90 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).Publish(&parent, ctx, registry, sha, repositoryPrefix, alsoLatest, registryUsername, registryPassword, apps, format)
+		case "Rollback":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var env string
+			if inputArgs["env"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["env"]), &env)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg env", err))
+				}
+			}
+			var sha string
+			if inputArgs["sha"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sha"]), &sha)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
+				}
+			}
+			var manifest *dagger.File
+			if inputArgs["manifest"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["manifest"]), &manifest)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg manifest", err))
+				}
+			}
+			var force bool
+			if inputArgs["force"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["force"]), &force)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg force", err))
+				}
+			}
+			var allowFailure bool
+			if inputArgs["allowFailure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allowFailure"]), &allowFailure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allowFailure", err))
+				}
+			}
+			var awsProfile string
+			if inputArgs["awsProfile"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsProfile"]), &awsProfile)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsProfile", err))
+				}
+			}
+			var awsConfig *dagger.Secret
+			if inputArgs["awsConfig"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsConfig"]), &awsConfig)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsConfig", err))
+				}
+			}
+			var awsCredentials *dagger.Secret
+			if inputArgs["awsCredentials"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsCredentials"]), &awsCredentials)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsCredentials", err))
+				}
+			}
+			var awsCredentialsProcess *dagger.Secret
+			if inputArgs["awsCredentialsProcess"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsCredentialsProcess"]), &awsCredentialsProcess)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsCredentialsProcess", err))
+				}
+			}
+			var awsRegion string
+			if inputArgs["awsRegion"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
+				}
+			}
+			var awsEndpoint *dagger.Service
+			if inputArgs["awsEndpoint"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsEndpoint"]), &awsEndpoint)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
+				}
+			}
+			return (*Bitflow).Rollback(&parent, ctx, env, sha, manifest, force, allowFailure, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
 		case "Summary":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

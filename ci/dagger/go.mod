@@ -1,6 +1,6 @@
 module github.com/bitflow-lms/pipeline/ci/dagger
 
-go 1.26
+go 1.26.1
 
 require (
 	github.com/Khan/genqlient v0.8.1

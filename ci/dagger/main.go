@@ -63,6 +63,16 @@ type Bitflow struct {
 	AwsRegion string
 	// +private
 	AwsEndpoint *dagger.Service
+	// A laptop's AWS profile and its files, or exported credentials: set by
+	// the --aws-* flags of deploy, plan and rollback (front_door.go).
+	// +private
+	AwsProfile string
+	// +private
+	AwsConfig *dagger.Secret
+	// +private
+	AwsCredentials *dagger.Secret
+	// +private
+	AwsCredentialsProcess *dagger.Secret
 
 	// Reporters of deploy and rollback, set by with-github and with-slack.
 	// +private

@@ -94,7 +94,11 @@ func (m *Bitflow) WithSlack(
 
 // aws is the credentials declared by with-aws.
 func (m *Bitflow) aws() awsArgs {
-	return awsArgs{m.AwsAccessKeyID, m.AwsSecretAccessKey, m.AwsSessionToken, m.AwsWebIdentityToken, m.AwsRoleArn, m.AwsRegion, m.AwsEndpoint}
+	return awsArgs{
+		AccessKeyID: m.AwsAccessKeyID, SecretAccessKey: m.AwsSecretAccessKey, SessionToken: m.AwsSessionToken,
+		WebIdentityToken: m.AwsWebIdentityToken, RoleARN: m.AwsRoleArn, Region: m.AwsRegion, Endpoint: m.AwsEndpoint,
+		Profile: m.AwsProfile, ConfigFile: m.AwsConfig, Credentials: m.AwsCredentials, CredentialsProcess: m.AwsCredentialsProcess,
+	}
 }
 
 // reporting is the reporters declared by with-github and with-slack.
