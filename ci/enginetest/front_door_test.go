@@ -18,7 +18,7 @@ func profileFiles(t *testing.T, dir string) (config, credentials string) {
 	t.Helper()
 	config, credentials = filepath.Join(dir, "aws-config"), filepath.Join(dir, "aws-credentials")
 	files := map[string]string{
-		config: "[profile bitflow]\nrole_arn = arn:aws:iam::123456789012:role/bitflow-deployer\nsource_profile = base\n",
+		config:      "[profile bitflow]\nrole_arn = arn:aws:iam::123456789012:role/bitflow-deployer\nsource_profile = base\n",
 		credentials: "[base]\naws_access_key_id = " + e2eAK + "\naws_secret_access_key = " + e2eSK + "\n",
 	}
 	for path, body := range files {
