@@ -9,63 +9,43 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bitflow-lms/pipeline/ci/deploy"
+	client "github.com/bitflow-lms/pipeline/ci/enginetest/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // TestDeployPlanRollbackAgainstTheEmulator runs plan, deploy and rollback end
 // to end: the in-repo AWS emulator (bitflow-deploy emulator, built here for
-// linux/amd64) runs INSIDE the engine as a Dagger service and is passed to the
-// module as with-aws --endpoint; one `dagger` shell session drives the three
-// functions against that one emulator, so its state carries from call to call.
+// linux/amd64) runs INSIDE the engine as a Dagger service, started once and
+// passed to the module as with-aws's endpoint, so its state carries from call
+// to call. The deploy's manifest goes to rollback as the File it returned.
 func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
-	dir := t.TempDir()
 	const sha = "abc1234"
-	deployed := filepath.Join(dir, "manifest.json")
-	rolled := filepath.Join(dir, "rollback-manifest.json")
+	env := emulatorEnvironment(t, sha)
 	// The emulator env's blue/green test URL names 127.0.0.1:4566, which is not
 	// the service's host inside the engine: rolling exercises the whole path.
-	out, stderr, err := emulatorSession(t, dir, sha,
-		".echo '=== PLAN'",
-		e2eEnv+" | plan --sha "+sha+" --strategy rolling",
-		".echo '=== END PLAN'",
-		e2eEnv+" | plan --sha "+sha+" --strategy rolling --json-output",
-		".echo '=== END JSON'",
-		e2eEnv+" | deploy --sha "+sha+" --strategy rolling | export "+deployed,
-		e2eEnv+" | rollback --manifest $(host | file "+deployed+") | export "+rolled,
-	)
-	if err != nil {
-		t.Fatalf("dagger shell failed: %v\nstdout:\n%s\nstderr (tail):\n%s", err, lastLines(out, 40), lastLines(stderr, 60))
-	}
-	noSecrets(t, out+stderr)
+	rolling := client.BitflowEnvironmentPlanOpts{Strategy: "rolling"}
 
 	// Plan: names the task-definition diff (tag -> digest) and changes nothing.
-	p0, p1 := strings.Index(out, "=== PLAN"), strings.Index(out, "=== END PLAN")
-	if p0 < 0 || p1 < p0 {
-		t.Fatalf("plan output markers missing:\n%s", lastLines(out, 40))
-	}
-	plan := out[p0:p1]
+	plan := mustSucceed(t, e2eCall(t, "plan", func(ctx context.Context) (string, error) { return env.Plan(ctx, sha, rolling) }))
 	for _, want := range []string{"bitflow-backend", "bitflow-frontend", "-      \"image\": \"123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend:" + sha, "bitflow-backend@sha256:", "php artisan migrate --force"} {
 		if !strings.Contains(plan, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, lastLines(plan, 30))
 		}
 	}
-
-	var pj struct {
-		Strategy string `json:"strategy"`
-		Services []struct {
-			Service string `json:"service"`
-			Diff    string `json:"diff"`
-		} `json:"services"`
-	}
-	if j1 := strings.Index(out, "=== END JSON"); j1 < p1 {
-		t.Errorf("--json-output plan missing")
-	} else if err := json.Unmarshal([]byte(out[p1+len("=== END PLAN"):j1]), &pj); err != nil {
-		t.Errorf("--json-output is not JSON: %v", err)
-	} else if pj.Strategy != "rolling" || len(pj.Services) != 15 || !strings.Contains(pj.Services[0].Diff, "@sha256:") {
-		t.Errorf("--json-output plan: %+v", pj)
+	rolling.JSONOutput = true
+	pj := mustSucceed(t, e2eCall(t, "plan json", func(ctx context.Context) (string, error) { return env.Plan(ctx, sha, rolling) }))
+	var p deploy.PlanResult
+	if err := json.Unmarshal([]byte(pj), &p); err != nil {
+		t.Errorf("the JSON plan is not JSON: %v", err)
+	} else if p.Strategy != "rolling" || len(p.Services) != 15 || !strings.Contains(p.Services[0].Diff, "@sha256:") {
+		t.Errorf("JSON plan: %+v", p)
 	}
 
-	dm := readManifest(t, deployed)
-	if dm.Outcome != "succeeded" || dm.Strategy != "rolling" || dm.GitSHA != sha {
+	deployed := env.Deploy(sha, client.BitflowEnvironmentDeployOpts{Strategy: "rolling"})
+	dm := e2eManifest(t, "deploy", deployed)
+	if dm.Outcome != manifest.OutcomeSucceeded || dm.Strategy != "rolling" || dm.GitSHA != sha {
 		t.Fatalf("deploy manifest: outcome %q strategy %q sha %q, want succeeded rolling %s", dm.Outcome, dm.Strategy, dm.GitSHA, sha)
 	}
 	// Plan registered nothing: the deploy found revision 1 live and made 2.
@@ -81,8 +61,8 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 		}
 	}
 
-	rm := readManifest(t, rolled)
-	if rm.Outcome != "succeeded" || rm.Strategy != "rollback" || rm.ID != "rollback-"+dm.ID {
+	rm := e2eManifest(t, "rollback", env.Rollback(client.BitflowEnvironmentRollbackOpts{Manifest: deployed}))
+	if rm.Outcome != manifest.OutcomeSucceeded || rm.Strategy != "rollback" || rm.ID != "rollback-"+dm.ID {
 		t.Fatalf("rollback manifest: outcome %q strategy %q id %q, want succeeded rollback rollback-%s", rm.Outcome, rm.Strategy, rm.ID, dm.ID)
 	}
 	for _, s := range rm.Services {
@@ -97,104 +77,97 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 	}
 }
 
-type e2eManifest struct {
-	ID       string `json:"id"`
-	GitSHA   string `json:"gitSha"`
-	Strategy string `json:"strategy"`
-	Outcome  string `json:"outcome"`
-	Services []struct {
-		Service              string `json:"service"`
-		TaskDefinitionBefore string `json:"taskDefinitionBefore"`
-		TaskDefinitionAfter  string `json:"taskDefinitionAfter"`
-	} `json:"services"`
-}
-
-func readManifest(t *testing.T, path string) e2eManifest {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("manifest not exported: %v", err)
-	}
-	var m e2eManifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return m
-}
-
 // TestDeployAllowFailureReturnsTheFailedManifest deploys a sha with no images
-// in the emulator's ECR: with --allow-failure the call succeeds and returns the
-// manifest of the failed deploy; without it the call fails and exports nothing.
+// in the emulator's ECR: with allow-failure the call succeeds and returns the
+// manifest of the failed deploy; without it the call fails, its error
+// carrying the manifest.
 func TestDeployAllowFailureReturnsTheFailedManifest(t *testing.T) {
-	dir := t.TempDir()
-	withFlag, without := filepath.Join(dir, "allowed.json"), filepath.Join(dir, "default.json")
-	deploy := e2eEnv + " | deploy --sha 0badc0de --strategy rolling"
-	out, stderr, err := emulatorSession(t, dir, "abc1234",
-		deploy+" --allow-failure | export "+withFlag,
-		".echo '=== DEFAULT'",
-		deploy+" | export "+without,
-	)
-	noSecrets(t, out+stderr)
-	m := readManifest(t, withFlag)
-	if m.Outcome != "failed" || m.GitSHA != "0badc0de" {
-		t.Errorf("--allow-failure manifest: outcome %q sha %q, want failed 0badc0de", m.Outcome, m.GitSHA)
+	env := emulatorEnvironment(t, "abc1234")
+	opts := client.BitflowEnvironmentDeployOpts{Strategy: "rolling", AllowFailure: true}
+	m := e2eManifest(t, "deploy allow-failure", env.Deploy("0badc0de", opts))
+	if m.Outcome != manifest.OutcomeFailed || m.GitSHA != "0badc0de" {
+		t.Errorf("allow-failure manifest: outcome %q sha %q, want failed 0badc0de", m.Outcome, m.GitSHA)
 	}
-	if !strings.Contains(out, "=== DEFAULT") {
-		t.Fatalf("the --allow-failure deploy stopped the session:\n%s", lastLines(stderr, 40))
+	opts.AllowFailure = false
+	r := e2eCall(t, "deploy", func(ctx context.Context) (string, error) {
+		return env.Deploy("0badc0de", opts).Contents(ctx)
+	})
+	if r.err == nil {
+		t.Fatalf("a failed deploy without allow-failure succeeded:\n%s", lastLines(r.stdout, 20))
 	}
-	if err == nil {
-		t.Fatal("a failed deploy without --allow-failure exited 0")
-	}
-	if _, serr := os.Stat(without); serr == nil {
-		t.Error("a failed deploy without --allow-failure exported a manifest")
-	}
-	if !strings.Contains(stderr, "release manifest:") || !strings.Contains(stderr, `"outcome": "failed"`) {
-		t.Errorf("the error of a failed deploy lacks its manifest:\n%s", lastLines(stderr, 40))
+	if !strings.Contains(r.stderr, "release manifest:") || !strings.Contains(r.stderr, `"outcome": "failed"`) {
+		t.Errorf("the error of a failed deploy lacks its manifest:\n%s", lastLines(r.stderr, 40))
 	}
 }
 
 // Dummy credentials: the emulator accepts any; they must never be printed.
 const e2eAK, e2eSK = "AKIAENGINETESTFAKE01", "engineTestSecretNeverPrinted0123456789"
 
-// e2eEnv declares the credentials once and opens the emulator environment.
-const e2eEnv = "with-aws --access-key-id env://BITFLOW_E2E_AK --secret-access-key env://BITFLOW_E2E_SK --endpoint $emu | environment --name emulator"
-
-// emulatorSession builds cmd/bitflow-deploy (its emulator verb) for linux/amd64, and runs one
-// `dagger` shell session in which $emu is that emulator running inside the
-// engine as a service (seeded with images tagged seedTag), followed by lines.
-func emulatorSession(t *testing.T, dir, seedTag string, lines ...string) (stdout, stderr string, err error) {
+// e2eCall is an sdkCall against the emulator whose output must not show the dummy secrets.
+func e2eCall(t *testing.T, what string, fn func(ctx context.Context) (string, error)) result {
 	t.Helper()
-	cli := daggerCLI(t)
+	r := sdkCall(t, 15*time.Minute, what, fn)
+	noSecrets(t, r.stdout+r.stderr)
+	return r
+}
+
+// e2eManifest reads the release manifest a deploy or rollback returned.
+func e2eManifest(t *testing.T, what string, f *client.File) *manifest.Manifest {
+	t.Helper()
+	body := mustSucceed(t, e2eCall(t, what, func(ctx context.Context) (string, error) { return f.Contents(ctx) }))
+	m, err := manifest.Parse([]byte(body))
+	if err != nil {
+		t.Fatalf("%s: the returned manifest: %v\n%s", what, err, lastLines(body, 20))
+	}
+	return m
+}
+
+// emulatorEnvironment builds cmd/bitflow-deploy (its emulator verb) for
+// linux/amd64, starts it in the engine as a service seeded with images tagged
+// seedTag (stopped when the test ends), and opens the module's emulator
+// environment with dummy keys and that service as the AWS endpoint.
+func emulatorEnvironment(t *testing.T, seedTag string) *client.BitflowEnvironment {
+	t.Helper()
+	c := engine(t)
 	root := repoRoot(t)
-	emu := filepath.Join(dir, "bitflow-deploy")
-	build := exec.Command("go", "build", "-o", emu, "./cmd/bitflow-deploy")
-	build.Dir = filepath.Join(root, "ci")
+	bin := filepath.Join(t.TempDir(), "bitflow-deploy")
+	build := exec.Command("go", "build", "-o", bin, "./ci/cmd/bitflow-deploy")
+	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/bitflow-deploy: %v\n%s", err, out)
+		t.Fatalf("go build ./ci/cmd/bitflow-deploy: %v\n%s", err, out)
 	}
-	t.Setenv("BITFLOW_E2E_AK", e2eAK)
-	t.Setenv("BITFLOW_E2E_SK", e2eSK)
 	// The seed creates what ci/environments/emulator.yaml names, with the
 	// portals of bitflow-frontend/apps.json: the service gets both, in a
 	// repository-shaped working directory.
-	script := append([]string{"emu=$(container | from alpine:3 | with-file /usr/local/bin/bitflow-deploy $(host | file " + emu +
-		") | with-directory /repo/ci/environments $(host | directory " + filepath.Join(root, "ci", "environments") +
-		") | with-file /repo/bitflow-frontend/apps.json $(host | file " + filepath.Join(root, "bitflow-frontend", "apps.json") +
-		") | with-workdir /repo | with-exposed-port 4566 | as-service --args /usr/local/bin/bitflow-deploy,emulator,--addr,0.0.0.0:4566,--allow-non-loopback,--seed,--seed-bluegreen,--seed-tag," +
-		seedTag + ",--quiet)"}, lines...)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	emu := c.Container().From("alpine:3").
+		WithFile("/usr/local/bin/bitflow-deploy", c.Host().File(bin)).
+		WithDirectory("/repo/ci/environments", c.Host().Directory(filepath.Join(root, "ci", "environments"))).
+		WithFile("/repo/bitflow-frontend/apps.json", c.Host().File(filepath.Join(root, "bitflow-frontend", "apps.json"))).
+		WithWorkdir("/repo").
+		WithExposedPort(4566).
+		AsService(client.ContainerAsServiceOpts{Args: []string{"/usr/local/bin/bitflow-deploy", "emulator",
+			"--addr", "0.0.0.0:4566", "--allow-non-loopback", "--seed", "--seed-bluegreen", "--seed-tag", seedTag, "--quiet"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	// No BITFLOW_DAGGER_ARGS here: `dagger -c` takes no constructor flags, and
-	// plan/deploy/rollback use no base image.
-	cmd := exec.CommandContext(ctx, cli, "--progress=plain", "-c", strings.Join(script, "\n"))
-	cmd.Dir = root
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err = cmd.Run()
-	t.Logf("dagger shell session (%d calls): %.1fs, err=%v", len(lines), time.Since(start).Seconds(), err)
-	return out.String(), errb.String(), err
+	if _, err := emu.Start(ctx); err != nil {
+		t.Fatalf("start the emulator service: %v", err)
+	}
+	t.Logf("emulator service started: %.1fs", time.Since(start).Seconds())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := emu.Stop(ctx); err != nil {
+			t.Logf("stop the emulator service: %v", err)
+		}
+	})
+	// No BITFLOW_DAGGER_ARGS needed: plan, deploy and rollback use no base image.
+	return c.WithAws(client.WithAwsOpts{
+		AccessKeyID:     c.SetSecret("bitflow-e2e-ak", e2eAK),
+		SecretAccessKey: c.SetSecret("bitflow-e2e-sk", e2eSK),
+		Endpoint:        emu,
+	}).Environment("emulator")
 }
 
 func noSecrets(t *testing.T, output string) {

@@ -1,6 +1,9 @@
-// Package enginetest runs the module's functions through the real `dagger`
-// CLI against a running engine. With no engine reachable every test skips with
-// one line saying so; with one (see docs/dagger.md: dagger-native) they run.
+// Package enginetest runs the module's functions against a running engine:
+// through the Go SDK (dagger.io/dagger, with the module's generated client in
+// internal/dagger: typed arguments and results, see sdk_test.go), and through
+// the `dagger` CLI for the words a user types (call --help, check -l). With no
+// engine reachable every test skips with one line saying so; with one (see
+// docs/dagger.md: dagger-native) they run.
 package enginetest
 
 import (
@@ -89,7 +92,7 @@ func call(t *testing.T, timeout time.Duration, args ...string) result {
 func mustSucceed(t *testing.T, r result) string {
 	t.Helper()
 	if r.err != nil {
-		t.Fatalf("dagger call failed: %v\nstdout:\n%s\nstderr (tail):\n%s", r.err, r.stdout, lastLines(r.stderr, 60))
+		t.Fatalf("call failed: %v\nstdout:\n%s\nstderr (tail):\n%s", r.err, r.stdout, lastLines(r.stderr, 60))
 	}
 	return r.stdout
 }
@@ -100,29 +103,6 @@ func lastLines(s string, n int) string {
 		l = l[len(l)-n:]
 	}
 	return strings.Join(l, "\n")
-}
-
-// requireImages skips the test (one line naming them) when the engine cannot
-// pull one of the base images a function needs, e.g. on an offline mirror
-// that only carries stand-ins.
-func requireImages(t *testing.T, refs ...string) {
-	t.Helper()
-	cli := daggerCLI(t)
-	var missing []string
-	for _, ref := range refs {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		cmd := exec.CommandContext(ctx, cli, "core", "container", "from", "--address", ref, "platform")
-		cmd.Dir = repoRoot(t)
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Logf("pull %s: %v: %s", ref, err, lastLines(string(out), 3))
-			missing = append(missing, ref)
-		}
-	}
-	if len(missing) > 0 {
-		t.Skipf("base image(s) %s not pullable by this engine (offline mirror without them): skipping", strings.Join(missing, ", "))
-	}
 }
 
 // runDagger runs `dagger ARGS...` (not `call`) from the repository root and

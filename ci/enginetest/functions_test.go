@@ -1,75 +1,65 @@
 package enginetest
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/bitflow-lms/pipeline/ci/imagereuse"
+	client "github.com/bitflow-lms/pipeline/ci/enginetest/internal/dagger"
 )
 
-func TestHelpListsEveryFunction(t *testing.T) {
-	out := mustSucceed(t, call(t, 10*time.Minute, "--help"))
-	for _, fn := range []string{"test-backend", "test-frontend", "audit", "build-backend", "build-frontend", "build", "publish", "ci", "lock-backend", "with-aws", "with-github", "with-slack", "environment"} {
-		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(fn) + `\s`).MatchString(out) {
-			t.Errorf("dagger call --help does not list %s:\n%s", fn, out)
-		}
-	}
-	env := mustSucceed(t, call(t, 10*time.Minute, "environment", "--name", "production", "--help"))
-	for _, fn := range []string{"plan", "deploy", "rollback", "check", "releases"} {
-		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(fn) + `\s`).MatchString(env) {
-			t.Errorf("dagger call environment --help does not list %s:\n%s", fn, env)
-		}
-	}
-}
-
-func TestCheckListsTheChecks(t *testing.T) {
-	cli := daggerCLI(t)
-	out, err := runDagger(t, cli, 10*time.Minute, "check", "-l")
-	if err != nil {
-		t.Fatalf("dagger check -l: %v\n%s", err, out)
-	}
-	for _, c := range []string{"test-backend", "test-frontend", "audit"} {
-		if !strings.Contains(out, c) {
-			t.Errorf("dagger check -l does not list %s:\n%s", c, out)
-		}
-	}
-}
-
 func TestBuildFrontendRefusesUnknownApp(t *testing.T) {
-	r := call(t, 10*time.Minute, "build-frontend", "--app", "no-such-portal")
+	r := sdkCall(t, 10*time.Minute, "build-frontend no-such-portal", func(ctx context.Context) (string, error) {
+		_, err := pipeline(t).BuildFrontend("no-such-portal").Sync(ctx)
+		return "", err
+	})
 	if r.err == nil {
 		t.Fatal("unknown app accepted")
 	}
-	all := r.stdout + r.stderr
 	for _, s := range []string{`unknown app "no-such-portal"`, "student", "super-non-teaching-manager"} {
-		if !strings.Contains(all, s) {
-			t.Errorf("error output lacks %q:\n%s", s, lastLines(all, 30))
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("error lacks %q:\n%s", s, lastLines(r.stderr, 30))
 		}
 	}
 }
 
 func TestBuildFrontendOneApp(t *testing.T) {
-	out := mustSucceed(t, call(t, 30*time.Minute, "build-frontend", "--app", "student", "directory", "--path", "/app/apps/student", "entries"))
-	if !strings.Contains(out, "server.js") {
-		t.Errorf("standalone server.js missing from the student image:\n%s", out)
+	var entries []string
+	mustSucceed(t, sdkCall(t, 30*time.Minute, "build-frontend student", func(ctx context.Context) (s string, err error) {
+		entries, err = pipeline(t).BuildFrontend("student").Directory("/app/apps/student").Entries(ctx)
+		return strings.Join(entries, "\n"), err
+	}))
+	if !slices.Contains(entries, "server.js") {
+		t.Errorf("standalone server.js missing from the student image: %v", entries)
 	}
 }
 
 func TestBuildBackendHasNoDevDependencies(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2")
-	r := call(t, 30*time.Minute, "build-backend", "with-exec", "--args", "sh,-c,test -d vendor/laravel && ! test -e vendor/phpunit && echo prod-vendor-ok", "stdout")
+	var laravel, phpunit bool
+	r := sdkCall(t, 30*time.Minute, "build-backend", func(ctx context.Context) (s string, err error) {
+		img := pipeline(t).BuildBackend()
+		if laravel, err = img.Exists(ctx, "vendor/laravel", client.ContainerExistsOpts{ExpectedType: client.ExistsTypeDirectoryType}); err != nil {
+			return "", err
+		}
+		phpunit, err = img.Exists(ctx, "vendor/phpunit")
+		return fmt.Sprintf("vendor/laravel %v, vendor/phpunit %v", laravel, phpunit), err
+	})
 	skipIfPackagistUnreachable(t, "build-backend", r)
-	out := mustSucceed(t, r)
-	if !strings.Contains(out, "prod-vendor-ok") {
-		t.Errorf("backend image check: %s", out)
+	mustSucceed(t, r)
+	if !laravel || phpunit {
+		t.Errorf("backend image: want vendor/laravel and no vendor/phpunit (production dependencies only), got %s", r.stdout)
 	}
 }
 
 func TestTestFrontend(t *testing.T) {
-	out := mustSucceed(t, call(t, 30*time.Minute, "test-frontend"))
+	out := mustSucceed(t, sdkCall(t, 30*time.Minute, "test-frontend", func(ctx context.Context) (string, error) {
+		return pipeline(t).TestFrontend(ctx)
+	}))
 	if !regexp.MustCompile(`Tests\s+\d+ passed`).MatchString(out) {
 		t.Errorf("no vitest summary in output:\n%s", lastLines(out, 20))
 	}
@@ -77,7 +67,9 @@ func TestTestFrontend(t *testing.T) {
 
 func TestTestBackend(t *testing.T) {
 	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7")
-	r := call(t, 30*time.Minute, "test-backend")
+	r := sdkCall(t, 30*time.Minute, "test-backend", func(ctx context.Context) (string, error) {
+		return pipeline(t).TestBackend(ctx)
+	})
 	skipIfPackagistUnreachable(t, "test-backend", r)
 	out := mustSucceed(t, r)
 	if !regexp.MustCompile(`(?i)tests?:\s+\d+ passed|OK \(\d+ tests?`).MatchString(out) {
@@ -85,8 +77,15 @@ func TestTestBackend(t *testing.T) {
 	}
 }
 
+func audit(t *testing.T, opts client.AuditOpts) result {
+	t.Helper()
+	return sdkCall(t, 20*time.Minute, fmt.Sprintf("audit %+v", opts), func(ctx context.Context) (string, error) {
+		return pipeline(t).Audit(ctx, opts)
+	})
+}
+
 func TestAuditUnreachableIsAFailureUnlessAllowed(t *testing.T) {
-	r := call(t, 20*time.Minute, "audit")
+	r := audit(t, client.AuditOpts{})
 	all := r.stdout + r.stderr
 	if strings.Contains(all, "bitflow-core/composer.lock is not in the source") {
 		t.Skip("bitflow-core/composer.lock is not committed (Packagist unreachable when it was written): composer audit cannot run, skipping")
@@ -104,31 +103,35 @@ func TestAuditUnreachableIsAFailureUnlessAllowed(t *testing.T) {
 	if strings.Contains(all, "advisories at or above") {
 		return // real findings: a legitimate failure
 	}
-	out := mustSucceed(t, call(t, 20*time.Minute, "audit", "--allow-unreachable-advisories"))
+	out := mustSucceed(t, audit(t, client.AuditOpts{AllowUnreachableAdvisories: true}))
 	if !strings.Contains(out, "UNAVAILABLE:") {
 		t.Errorf("downgraded audit must still show the warning:\n%s", out)
 	}
 }
 
+func TestAuditRejectsBadThreshold(t *testing.T) {
+	r := audit(t, client.AuditOpts{FailOn: "severe"})
+	if r.err == nil || !strings.Contains(r.stderr, "want one of none, info, low, moderate, high, critical") {
+		t.Fatalf("bad fail-on accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+}
+
 func TestLockBackend(t *testing.T) {
 	requireImages(t, "php:8.3-cli", "composer:2")
-	r := call(t, 30*time.Minute, "lock-backend", "contents")
+	r := sdkCall(t, 30*time.Minute, "lock-backend", func(ctx context.Context) (string, error) {
+		return pipeline(t).LockBackend().Contents(ctx)
+	})
 	skipIfPackagistUnreachable(t, "lock-backend", r)
 	if out := mustSucceed(t, r); !strings.Contains(out, `"laravel/framework"`) {
 		t.Errorf("no laravel/framework in the resolved lock:\n%s", lastLines(out, 20))
 	}
 }
 
-func TestAuditRejectsBadThreshold(t *testing.T) {
-	r := call(t, 10*time.Minute, "audit", "--fail-on", "severe")
-	if r.err == nil || !strings.Contains(r.stdout+r.stderr, "want one of none, info, low, moderate, high, critical") {
-		t.Fatalf("bad --fail-on accepted or unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
-	}
-}
-
 func TestBuildAll(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
-	r := call(t, 60*time.Minute, "build")
+	r := sdkCall(t, 60*time.Minute, "build", func(ctx context.Context) (string, error) {
+		return pipeline(t).Build(ctx)
+	})
 	if onlyTheBackendFailed(r) {
 		skipIfPackagistUnreachable(t, "build's backend image (the 14 portals built)", r)
 	}
@@ -138,64 +141,22 @@ func TestBuildAll(t *testing.T) {
 	}
 }
 
-func TestPublishToLocalRegistry(t *testing.T) {
-	requireImages(t, "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
-	sha := fmt.Sprintf("%07x", time.Now().Unix()&0xfffffff)
-	args := []string{"publish", "--registry", "127.0.0.1:5000/enginetest"}
-	want := 15
-	r := call(t, 60*time.Minute, append(args, "--sha", sha)...)
-	if onlyTheBackendFailed(r) && strings.Contains(r.stdout+r.stderr, "repo.packagist.org") {
-		// The backend needs Packagist; the reuse path is the same for the portals.
-		t.Logf("Packagist is unreachable from this engine's containers: the backend cannot build, publishing the 14 portals")
-		args = append(args, "--apps", strings.Join(portals(t), ","))
-		want = 14
-		r = call(t, 60*time.Minute, append(args, "--sha", sha)...)
-	}
-	out := mustSucceed(t, r)
-	row := regexp.MustCompile(`(?m)^([a-z-]+)\s+(built|reused)\s+in-[0-9a-f]{32}\s+sha256:[0-9a-f]{64}$`)
-	if n := len(row.FindAllString(out, -1)); n != want {
-		t.Fatalf("want %d image rows (app, built|reused, input tag, digest), got %d:\n%s", want, n, out)
-	}
-	// Published again with nothing changed: every image is reused, none
-	// built; the JSON record says so with each retag's time.
-	again := mustSucceed(t, call(t, 30*time.Minute, append(args, "--sha", sha+"1", "--format", "json")...))
-	rec, err := imagereuse.ParseRecord([]byte(again))
-	if err != nil {
-		t.Fatalf("publish --format json: %v\n%s", err, again)
-	}
-	if len(rec.Images) != want || rec.SHA != sha+"1" {
-		t.Fatalf("record of %d images for %q, want %d for %s:\n%s", len(rec.Images), rec.SHA, want, sha+"1", again)
-	}
-	for _, p := range rec.Images {
-		if p.Built() || p.Build != nil || p.Push == nil || p.Push.FinishedAt.Before(p.Push.StartedAt) || p.Digest == "" {
-			t.Errorf("an unchanged release must reuse every image, with its retag timed: %+v", p)
-		}
-	}
-}
-
-func TestPublishValidatesBeforeBuilding(t *testing.T) {
-	for _, args := range [][]string{
-		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "not-a-sha"},
-		{"publish", "--registry", "https://reg.example", "--sha", "abc1234"},
-		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "abc1234", "--registry-username", "ci"},
-		{"publish", "--registry", "127.0.0.1:5000/x", "--sha", "abc1234", "--format", "yaml"},
-	} {
-		r := call(t, 10*time.Minute, args...)
-		if r.err == nil {
-			t.Errorf("%v accepted", args)
-		}
-		if args[len(args)-1] == "yaml" && !strings.Contains(r.stdout+r.stderr, "want one of table, json") {
-			t.Errorf("%v: the error does not name the valid formats:\n%s", args, lastLines(r.stderr, 20))
-		}
-		if strings.Contains(r.stderr, "build-backend") || strings.Contains(r.stderr, "pnpm fetch") {
-			t.Errorf("%v: something was built before validation failed", args)
-		}
-	}
-}
-
 func TestCi(t *testing.T) {
 	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7", "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
-	r := call(t, 90*time.Minute, "ci", "--allow-unreachable-advisories", "report")
+	var resolved bool
+	var lock string
+	r := sdkCall(t, 90*time.Minute, "ci", func(ctx context.Context) (string, error) {
+		res := pipeline(t).Ci(client.CiOpts{AllowUnreachableAdvisories: true})
+		report, err := res.Report(ctx)
+		if err != nil {
+			return "", err
+		}
+		if resolved, err = res.LockResolved(ctx); err != nil {
+			return "", err
+		}
+		lock, err = res.Lock().Contents(ctx)
+		return report, err
+	})
 	all := r.stdout + r.stderr
 	if strings.Contains(all, "composer.lock is missing and resolving it failed") {
 		skipIfPackagistUnreachable(t, "ci (resolving the missing composer.lock)", r)
@@ -209,5 +170,8 @@ func TestCi(t *testing.T) {
 			t.Skip("Packagist is unreachable from this engine's containers: test-backend cannot install; every other part of ci passed")
 		}
 		t.Fatalf("ci failed:\n%s", lastLines(all, 60))
+	}
+	if !strings.Contains(lock, `"laravel/framework"`) {
+		t.Errorf("ci's lock (resolved: %v) has no laravel/framework:\n%s", resolved, lastLines(lock, 10))
 	}
 }
