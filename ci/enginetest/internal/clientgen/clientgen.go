@@ -21,7 +21,9 @@ import (
 const Dir = "ci/enginetest/internal/dagger"
 
 // Generate runs the Go client generator on the module at root (the directory
-// holding dagger.json) and returns the generated Go files of Dir by name. The
+// holding dagger.json) and returns, by name in Dir, the generated Go files
+// whose content differs from the source's: the engine hands back only what
+// generation changed, so nothing means the committed client is current. The
 // generator also writes a go.mod for the client and edits the root one; those
 // are left out: the client is a package of the root module.
 func Generate(ctx context.Context, c *dagger.Client, root string) (map[string]string, error) {
@@ -37,9 +39,6 @@ func Generate(ctx context.Context, c *dagger.Client, root string) (map[string]st
 			return nil, fmt.Errorf("read the generated %s: %w", path.Join(Dir, name), err)
 		}
 		files[name] = body
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("the client generator wrote no *.gen.go in %s", Dir)
 	}
 	return files, nil
 }

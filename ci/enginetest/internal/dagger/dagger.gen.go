@@ -14036,45 +14036,46 @@ type WithOpts struct {
 	// Default: "php:8.3-cli"
 	PhpImage string // bitflow (../../ci/dagger/main.go:90:2)
 	//
-	// Node.js 20 image (tests, pnpm audit, portal builds: build arg NODE_IMAGE).
+	// Node.js 26 LTS image (tests, pnpm audit, portal builds: build arg NODE_IMAGE;
+	// bitflow-frontend/.node-version names the exact version CI tests with).
 	//
 	//
-	// Default: "node:20-bookworm-slim"
-	NodeImage string // bitflow (../../ci/dagger/main.go:94:2)
+	// Default: "node:26-bookworm-slim"
+	NodeImage string // bitflow (../../ci/dagger/main.go:95:2)
 	//
 	// Runtime base of the portal images (build arg RUNTIME_IMAGE).
 	//
 	//
-	// Default: "node:20-bookworm-slim"
-	FrontendRuntimeImage string // bitflow (../../ci/dagger/main.go:98:2)
+	// Default: "node:26-bookworm-slim"
+	FrontendRuntimeImage string // bitflow (../../ci/dagger/main.go:99:2)
 	//
 	// PostgreSQL 16 image started as a service by test-backend.
 	//
 	//
 	// Default: "postgres:16"
-	PostgresImage string // bitflow (../../ci/dagger/main.go:102:2)
+	PostgresImage string // bitflow (../../ci/dagger/main.go:103:2)
 	//
 	// Redis 7 image started as a service by test-backend.
 	//
 	//
 	// Default: "redis:7"
-	RedisImage string // bitflow (../../ci/dagger/main.go:106:2)
+	RedisImage string // bitflow (../../ci/dagger/main.go:107:2)
 	//
 	// Base of the backend image: PHP 8.3 with Apache (build arg PHP_IMAGE).
 	//
 	//
 	// Default: "php:8.3-apache"
-	BackendRuntimeImage string // bitflow (../../ci/dagger/main.go:110:2)
+	BackendRuntimeImage string // bitflow (../../ci/dagger/main.go:111:2)
 	//
 	// Composer image for the backend image's --no-dev install (build arg COMPOSER_IMAGE).
 	//
 	//
 	// Default: "composer:2"
-	ComposerImage string // bitflow (../../ci/dagger/main.go:114:2)
+	ComposerImage string // bitflow (../../ci/dagger/main.go:115:2)
 	//
 	// Extra KEY=VALUE build args for bitflow-core/Dockerfile. Repeatable.
 	//
-	BackendBuildArg []string // bitflow (../../ci/dagger/main.go:117:2)
+	BackendBuildArg []string // bitflow (../../ci/dagger/main.go:118:2)
 }
 
 // New configures the pipeline. All flags are optional.

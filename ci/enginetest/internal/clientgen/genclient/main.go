@@ -38,18 +38,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if len(files) == 0 {
+		fmt.Println(clientgen.Dir, "is up to date")
+		return nil
+	}
 	dir := filepath.Join(root, clientgen.Dir)
-	old, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
-	if err != nil {
-		return err
-	}
-	for _, p := range old {
-		if _, keep := files[filepath.Base(p)]; !keep {
-			if err := os.Remove(p); err != nil {
-				return err
-			}
-		}
-	}
 	for _, name := range clientgen.Names(files) {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -869,7 +869,7 @@ func TestBackend(ctx context.Context) (string, error) {
 
 // Runs the frontend tests (pnpm test over the monorepo).
 //
-// Node 20 (--node-image), the pnpm
+// Node 26 LTS (--node-image), the pnpm
 // version pinned by package.json's "packageManager", `pnpm install
 // --frozen-lockfile` with the "bitflow-pnpm-store" cache volume, then
 // `pnpm test`. Returns the test output; fails when any test fails or the
