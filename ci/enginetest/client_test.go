@@ -23,8 +23,9 @@ func withoutPositions(src string) string { return sourcePosition.ReplaceAllStrin
 
 // TestGeneratedClientIsCurrent regenerates the client of internal/dagger from
 // the module's source (Dagger's Go client generator, see package clientgen)
-// and compares it with the committed one: a module function added, renamed or
-// given a new argument (or a changed doc) must come with `go generate ./ci/enginetest/...`.
+// and compares the files generation changed with the committed ones: a module
+// function added, renamed, given a new argument or a new doc must come with
+// `go generate ./ci/enginetest/...`.
 func TestGeneratedClientIsCurrent(t *testing.T) {
 	daggerCLI(t)
 	engine(t) // sets _EXPERIMENTAL_DAGGER_CLI_BIN for the SDK
@@ -41,19 +42,8 @@ func TestGeneratedClientIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("client generated: %d files, %.1fs", len(files), time.Since(start).Seconds())
+	t.Logf("client generated: %d file(s) changed by generation, %.1fs", len(files), time.Since(start).Seconds())
 	dir := filepath.Join(root, clientgen.Dir)
-	committed, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, _ := filepath.Glob(filepath.Join(dir, "*", "*.gen.go"))
-	for _, p := range append(committed, more...) {
-		rel, _ := filepath.Rel(dir, p)
-		if _, ok := files[filepath.ToSlash(rel)]; !ok {
-			t.Errorf("%s is committed but no longer generated", filepath.Join(clientgen.Dir, rel))
-		}
-	}
 	for _, name := range clientgen.Names(files) {
 		have, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil {

@@ -51,7 +51,7 @@ func TestRollbackRefusesAManifestOfAnotherEnvironment(t *testing.T) {
 	body := `{"schemaVersion":1,"id":"staging-abc1234-1","environment":"staging","gitSha":"abc1234","strategy":"rolling",
 "images":[{"app":"backend","repository":"123456789012.dkr.ecr.us-east-1.amazonaws.com/bitflow-backend","tag":"abc1234"}],
 "services":[],"stages":[],"outcome":"succeeded","startedAt":"2026-01-01T00:00:00Z"}`
-	m := engine(t).Directory().WithNewFile("manifest.json", body).File("manifest.json")
+	m := engine(t).File("manifest.json", body)
 	refused(t, "environment production rollback (a staging manifest)", `is a release of "staging", not "production"`,
 		synced(environment(t, "production").Rollback(client.BitflowEnvironmentRollbackOpts{Manifest: m})))
 }

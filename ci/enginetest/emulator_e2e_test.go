@@ -19,7 +19,7 @@ import (
 // to end: the in-repo AWS emulator (bitflow-deploy emulator, built here for
 // linux/amd64) runs INSIDE the engine as a Dagger service, started once and
 // passed to the module as with-aws's endpoint, so its state carries from call
-// to call. The deploy's manifest goes to rollback as the File it returned.
+// to call. The deploy's manifest goes to rollback as a File of its content.
 func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 	const sha = "abc1234"
 	env := emulatorEnvironment(t, sha)
@@ -43,8 +43,7 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 		t.Errorf("JSON plan: %+v", p)
 	}
 
-	deployed := env.Deploy(sha, client.BitflowEnvironmentDeployOpts{Strategy: "rolling"})
-	dm := e2eManifest(t, "deploy", deployed)
+	dm, deployed := e2eManifest(t, "deploy", env.Deploy(sha, client.BitflowEnvironmentDeployOpts{Strategy: "rolling"}))
 	if dm.Outcome != manifest.OutcomeSucceeded || dm.Strategy != "rolling" || dm.GitSHA != sha {
 		t.Fatalf("deploy manifest: outcome %q strategy %q sha %q, want succeeded rolling %s", dm.Outcome, dm.Strategy, dm.GitSHA, sha)
 	}
@@ -61,7 +60,7 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 		}
 	}
 
-	rm := e2eManifest(t, "rollback", env.Rollback(client.BitflowEnvironmentRollbackOpts{Manifest: deployed}))
+	rm, _ := e2eManifest(t, "rollback", env.Rollback(client.BitflowEnvironmentRollbackOpts{Manifest: deployed}))
 	if rm.Outcome != manifest.OutcomeSucceeded || rm.Strategy != "rollback" || rm.ID != "rollback-"+dm.ID {
 		t.Fatalf("rollback manifest: outcome %q strategy %q id %q, want succeeded rollback rollback-%s", rm.Outcome, rm.Strategy, rm.ID, dm.ID)
 	}
@@ -84,7 +83,7 @@ func TestDeployPlanRollbackAgainstTheEmulator(t *testing.T) {
 func TestDeployAllowFailureReturnsTheFailedManifest(t *testing.T) {
 	env := emulatorEnvironment(t, "abc1234")
 	opts := client.BitflowEnvironmentDeployOpts{Strategy: "rolling", AllowFailure: true}
-	m := e2eManifest(t, "deploy allow-failure", env.Deploy("0badc0de", opts))
+	m, _ := e2eManifest(t, "deploy allow-failure", env.Deploy("0badc0de", opts))
 	if m.Outcome != manifest.OutcomeFailed || m.GitSHA != "0badc0de" {
 		t.Errorf("allow-failure manifest: outcome %q sha %q, want failed 0badc0de", m.Outcome, m.GitSHA)
 	}
@@ -111,15 +110,18 @@ func e2eCall(t *testing.T, what string, fn func(ctx context.Context) (string, er
 	return r
 }
 
-// e2eManifest reads the release manifest a deploy or rollback returned.
-func e2eManifest(t *testing.T, what string, f *client.File) *manifest.Manifest {
+// e2eManifest reads the release manifest a deploy or rollback returned, and
+// gives it back as a File of that content. Deploy and rollback are never
+// cached: handing their own File to another call would run them again, the
+// way the CLI's `export` then `--manifest FILE` never does.
+func e2eManifest(t *testing.T, what string, f *client.File) (*manifest.Manifest, *client.File) {
 	t.Helper()
 	body := mustSucceed(t, e2eCall(t, what, func(ctx context.Context) (string, error) { return f.Contents(ctx) }))
 	m, err := manifest.Parse([]byte(body))
 	if err != nil {
 		t.Fatalf("%s: the returned manifest: %v\n%s", what, err, lastLines(body, 20))
 	}
-	return m
+	return m, engine(t).File("manifest.json", body)
 }
 
 // emulatorEnvironment builds cmd/bitflow-deploy (its emulator verb) for

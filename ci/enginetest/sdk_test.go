@@ -46,8 +46,12 @@ func engine(t *testing.T) *client.Client {
 			os.Setenv("_EXPERIMENTAL_DAGGER_CLI_BIN", cli)
 		}
 		start := time.Now()
-		session.c, session.err = client.Connect(context.Background(),
-			dagger.WithWorkdir(repoRoot(t)), dagger.WithLogOutput(&session.log))
+		// The session loads the workspace's module (dagger.json at the
+		// workdir) as its entrypoint, as `dagger call` does: the module's
+		// functions are then on the query root, where the generated client
+		// calls them, and `with` carries the constructor's arguments.
+		session.c, session.err = client.Connect(context.Background(), dagger.WithWorkdir(repoRoot(t)),
+			dagger.WithLoadWorkspaceModules(), dagger.WithLogOutput(&session.log))
 		t.Logf("engine session with the bitflow module served: %.1fs", time.Since(start).Seconds())
 	})
 	if session.err != nil {

@@ -26,7 +26,7 @@ func TestSummaryTakesPublishRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	manifestFile := c.Directory().WithNewFile("manifest.json", string(mb)).File("manifest.json")
+	manifestFile := c.File("manifest.json", string(mb))
 	img := imagereuse.Image{App: "backend", Repository: "reg/bitflow-backend", InputTag: "in-0123", Digest: "sha256:aa"}
 	built, retagged := img, img
 	built.Action, retagged.Action = imagereuse.Build, imagereuse.Reuse
@@ -42,7 +42,7 @@ func TestSummaryTakesPublishRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		records = append(records, c.Directory().WithNewFile(name, js).File(name))
+		records = append(records, c.File(name, js))
 	}
 	out := mustSucceed(t, sdkCall(t, 10*time.Minute, "summary", func(ctx context.Context) (string, error) {
 		return pipeline(t).Summary(ctx, manifestFile, client.SummaryOpts{Publish: records})
