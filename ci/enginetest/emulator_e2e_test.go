@@ -3,8 +3,6 @@ package enginetest
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,23 +131,14 @@ func emulatorEnvironment(t *testing.T, seedTag string) *client.BitflowEnvironmen
 	c := engine(t)
 	root := repoRoot(t)
 	bin := filepath.Join(t.TempDir(), "bitflow-deploy")
-	build := exec.Command("go", "build", "-o", bin, "./ci/cmd/bitflow-deploy")
-	build.Dir = root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./ci/cmd/bitflow-deploy: %v\n%s", err, out)
-	}
-	// The seed creates what ci/environments/emulator.yaml names, with the
-	// portals of bitflow-frontend/apps.json: the service gets both, in a
-	// repository-shaped working directory.
+	buildEmulator(t, bin)
 	emu := c.Container().From("alpine:3").
 		WithFile("/usr/local/bin/bitflow-deploy", c.Host().File(bin)).
 		WithDirectory("/repo/ci/environments", c.Host().Directory(filepath.Join(root, "ci", "environments"))).
 		WithFile("/repo/bitflow-frontend/apps.json", c.Host().File(filepath.Join(root, "bitflow-frontend", "apps.json"))).
 		WithWorkdir("/repo").
 		WithExposedPort(4566).
-		AsService(client.ContainerAsServiceOpts{Args: []string{"/usr/local/bin/bitflow-deploy", "emulator",
-			"--addr", "0.0.0.0:4566", "--allow-non-loopback", "--seed", "--seed-bluegreen", "--seed-tag", seedTag, "--quiet"}})
+		AsService(client.ContainerAsServiceOpts{Args: emulatorArgs(seedTag)})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	start := time.Now()

@@ -44,6 +44,7 @@ type Bitflow struct { // bitflow (../../ci/dagger/main.go:22:6)
 	build        *string
 	id           *ID
 	outcome      *string
+	plan         *string
 	planImages   *string
 	publish      *string
 	summary      *string
@@ -224,6 +225,157 @@ func (r *Bitflow) Ci(opts ...BitflowCiOpts) *BitflowCiResult { // bitflow (../..
 	}
 }
 
+// BitflowDeployOpts contains options for Bitflow.Deploy
+type BitflowDeployOpts struct {
+	//
+	// Git sha of the release (the image tag). Default: the commit checked out.
+	//
+	Sha string // bitflow (../../ci/dagger/front_door.go:89:2)
+	//
+	// The git checkout --sha defaults to (its HEAD).
+	//
+	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:93:2)
+	//
+	// Override the environment's strategy (native-bluegreen, native-linear, native-canary, rolling, bluegreen, canary).
+	//
+	Strategy string // bitflow (../../ci/dagger/front_door.go:96:2)
+	//
+	// Comma-separated apps to move to --sha (backend, student, ...); default all.
+	//
+	Apps string // bitflow (../../ci/dagger/front_door.go:99:2)
+	//
+	// Tag the apps not in --apps stay at.
+	//
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:102:2)
+	//
+	// Render and validate only; change nothing.
+	//
+	DryRun bool // bitflow (../../ci/dagger/front_door.go:105:2)
+	//
+	// Return the release manifest even when the deploy fails; the caller must check its outcome.
+	//
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:108:2)
+	//
+	// Let pending migrations that drop, rename or tighten what the live release uses run.
+	//
+	AllowContract bool // bitflow (../../ci/dagger/front_door.go:111:2)
+	//
+	// Native strategies: return once every service deployment reached this lifecycle stage.
+	//
+	WaitUntil string // bitflow (../../ci/dagger/front_door.go:114:2)
+	//
+	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
+	//
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:117:2)
+	//
+	// The profile's config file, e.g. file:$HOME/.aws/config.
+	//
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:120:2)
+	//
+	// The profile's credentials file, e.g. file:$HOME/.aws/credentials (when its keys are kept there).
+	//
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:123:2)
+	//
+	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
+	//
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:126:2)
+	//
+	// AWS region; default: the environment file's.
+	//
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:129:2)
+	//
+	// Alternative AWS endpoint (the in-repo emulator as a service), e.g. tcp://localhost:4566.
+	//
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:132:2)
+}
+
+// Deploys a release to an environment: `dagger call deploy --env staging`.
+//
+// The front door of `with-aws … environment --name ENV deploy --sha SHA`: the
+// same deploy brain, validation first, then images, migrations and the
+// environment's strategy (see `environment --name ENV deploy --help`).
+// --sha defaults to the commit checked out. AWS credentials: on a laptop, a
+// profile with its files, or credentials exported by the AWS CLI (the way
+// for SSO and MFA profiles: only the role's temporary credentials leave your
+// machine); in CI, chain with-aws before. They are read by the deploy brain
+// in the module's process only, never put in a container or an image layer.
+//
+// Examples:
+//
+//	dagger call deploy --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call deploy --env staging --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso"
+//	dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN deploy --env production --sha $SHA export --path manifest.json
+func (r *Bitflow) Deploy(env string, opts ...BitflowDeployOpts) *File { // bitflow (../../ci/dagger/front_door.go:84:1)
+	q := r.query.Select("deploy")
+	for i := len(opts) - 1; i >= 0; i-- {
+		// `sha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Sha) {
+			q = q.Arg("sha", opts[i].Sha)
+		}
+		// `checkout` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Checkout) {
+			q = q.Arg("checkout", opts[i].Checkout)
+		}
+		// `strategy` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Strategy) {
+			q = q.Arg("strategy", opts[i].Strategy)
+		}
+		// `apps` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Apps) {
+			q = q.Arg("apps", opts[i].Apps)
+		}
+		// `previousSha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].PreviousSha) {
+			q = q.Arg("previousSha", opts[i].PreviousSha)
+		}
+		// `dryRun` optional argument
+		if !querybuilder.IsZeroValue(opts[i].DryRun) {
+			q = q.Arg("dryRun", opts[i].DryRun)
+		}
+		// `allowFailure` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AllowFailure) {
+			q = q.Arg("allowFailure", opts[i].AllowFailure)
+		}
+		// `allowContract` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AllowContract) {
+			q = q.Arg("allowContract", opts[i].AllowContract)
+		}
+		// `waitUntil` optional argument
+		if !querybuilder.IsZeroValue(opts[i].WaitUntil) {
+			q = q.Arg("waitUntil", opts[i].WaitUntil)
+		}
+		// `awsProfile` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsProfile) {
+			q = q.Arg("awsProfile", opts[i].AwsProfile)
+		}
+		// `awsConfig` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsConfig) {
+			q = q.Arg("awsConfig", opts[i].AwsConfig)
+		}
+		// `awsCredentials` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentials) {
+			q = q.Arg("awsCredentials", opts[i].AwsCredentials)
+		}
+		// `awsCredentialsProcess` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentialsProcess) {
+			q = q.Arg("awsCredentialsProcess", opts[i].AwsCredentialsProcess)
+		}
+		// `awsRegion` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsRegion) {
+			q = q.Arg("awsRegion", opts[i].AwsRegion)
+		}
+		// `awsEndpoint` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsEndpoint) {
+			q = q.Arg("awsEndpoint", opts[i].AwsEndpoint)
+		}
+	}
+	q = q.Arg("env", env)
+
+	return &File{
+		query: q,
+	}
+}
+
 // Opens a deploy environment by name; chain plan, deploy, rollback, check or releases.
 //
 // Reads and validates ci/environments/NAME.yaml from the source now, so a
@@ -312,6 +464,131 @@ func (r *Bitflow) Outcome(ctx context.Context, manifest *File) (string, error) {
 	}
 	q := r.query.Select("outcome")
 	q = q.Arg("manifest", manifest)
+
+	var response string
+
+	q = q.Bind(&response)
+	return response, q.Execute(ctx)
+}
+
+// BitflowPlanOpts contains options for Bitflow.Plan
+type BitflowPlanOpts struct {
+	//
+	// Git sha of the release (the image tag). Default: the commit checked out.
+	//
+	Sha string // bitflow (../../ci/dagger/front_door.go:161:2)
+	//
+	// The git checkout --sha defaults to (its HEAD).
+	//
+	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:165:2)
+	//
+	// Override the environment's strategy.
+	//
+	Strategy string // bitflow (../../ci/dagger/front_door.go:168:2)
+	//
+	// Comma-separated apps to move to --sha; default all.
+	//
+	Apps string // bitflow (../../ci/dagger/front_door.go:171:2)
+	//
+	// Tag the apps not in --apps stay at.
+	//
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:174:2)
+	//
+	// Print the plan as JSON instead of text.
+	//
+	JSONOutput bool // bitflow (../../ci/dagger/front_door.go:177:2)
+	//
+	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
+	//
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:180:2)
+	//
+	// The profile's config file, e.g. file:$HOME/.aws/config.
+	//
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:183:2)
+	//
+	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
+	//
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:186:2)
+	//
+	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
+	//
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:189:2)
+	//
+	// AWS region; default: the environment file's.
+	//
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:192:2)
+	//
+	// Alternative AWS endpoint (the in-repo emulator as a service).
+	//
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:195:2)
+}
+
+// Shows what `deploy` would do to an environment, changing nothing: `dagger call plan --env staging`.
+//
+// The front door of `with-aws … environment --name ENV plan --sha SHA`:
+// read-only AWS calls (see `environment --name ENV plan --help`). --sha
+// defaults to the commit checked out; AWS credentials as for deploy.
+//
+// Examples:
+//
+//	dagger call plan --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call plan --env production --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" --strategy native-canary
+func (r *Bitflow) Plan(ctx context.Context, env string, opts ...BitflowPlanOpts) (string, error) { // bitflow (../../ci/dagger/front_door.go:156:1)
+	if r.plan != nil {
+		return *r.plan, nil
+	}
+	q := r.query.Select("plan")
+	for i := len(opts) - 1; i >= 0; i-- {
+		// `sha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Sha) {
+			q = q.Arg("sha", opts[i].Sha)
+		}
+		// `checkout` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Checkout) {
+			q = q.Arg("checkout", opts[i].Checkout)
+		}
+		// `strategy` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Strategy) {
+			q = q.Arg("strategy", opts[i].Strategy)
+		}
+		// `apps` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Apps) {
+			q = q.Arg("apps", opts[i].Apps)
+		}
+		// `previousSha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].PreviousSha) {
+			q = q.Arg("previousSha", opts[i].PreviousSha)
+		}
+		// `jsonOutput` optional argument
+		if !querybuilder.IsZeroValue(opts[i].JSONOutput) {
+			q = q.Arg("jsonOutput", opts[i].JSONOutput)
+		}
+		// `awsProfile` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsProfile) {
+			q = q.Arg("awsProfile", opts[i].AwsProfile)
+		}
+		// `awsConfig` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsConfig) {
+			q = q.Arg("awsConfig", opts[i].AwsConfig)
+		}
+		// `awsCredentials` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentials) {
+			q = q.Arg("awsCredentials", opts[i].AwsCredentials)
+		}
+		// `awsCredentialsProcess` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentialsProcess) {
+			q = q.Arg("awsCredentialsProcess", opts[i].AwsCredentialsProcess)
+		}
+		// `awsRegion` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsRegion) {
+			q = q.Arg("awsRegion", opts[i].AwsRegion)
+		}
+		// `awsEndpoint` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsEndpoint) {
+			q = q.Arg("awsEndpoint", opts[i].AwsEndpoint)
+		}
+	}
+	q = q.Arg("env", env)
 
 	var response string
 
@@ -467,6 +744,111 @@ func (r *Bitflow) Publish(ctx context.Context, registry string, sha string, opts
 
 	q = q.Bind(&response)
 	return response, q.Execute(ctx)
+}
+
+// BitflowRollbackOpts contains options for Bitflow.Rollback
+type BitflowRollbackOpts struct {
+	//
+	// Undo the newest deploy of this git sha (or sha prefix) instead of the newest deploy.
+	//
+	Sha string // bitflow (../../ci/dagger/front_door.go:224:2)
+	//
+	// Release manifest of the deploy to undo; it must match the ledger's record.
+	//
+	Manifest *File // bitflow (../../ci/dagger/front_door.go:227:2)
+	//
+	// Undo it even when a newer release is live (each override is printed).
+	//
+	Force bool // bitflow (../../ci/dagger/front_door.go:230:2)
+	//
+	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
+	//
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:233:2)
+	//
+	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
+	//
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:236:2)
+	//
+	// The profile's config file, e.g. file:$HOME/.aws/config.
+	//
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:239:2)
+	//
+	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
+	//
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:242:2)
+	//
+	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
+	//
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:245:2)
+	//
+	// AWS region; default: the environment file's.
+	//
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:248:2)
+	//
+	// Alternative AWS endpoint (the in-repo emulator as a service).
+	//
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:251:2)
+}
+
+// Undoes a release of an environment: `dagger call rollback --env staging`.
+//
+// The front door of `with-aws … environment --name ENV rollback`: by default
+// the newest deploy in the environment's ledger, or the newest of --sha (see
+// `environment --name ENV rollback --help`). AWS credentials as for deploy.
+//
+// Examples:
+//
+//	dagger call rollback --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call rollback --env production --sha 4f2c9e1 --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" export --path rollback.json
+func (r *Bitflow) Rollback(env string, opts ...BitflowRollbackOpts) *File { // bitflow (../../ci/dagger/front_door.go:219:1)
+	q := r.query.Select("rollback")
+	for i := len(opts) - 1; i >= 0; i-- {
+		// `sha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Sha) {
+			q = q.Arg("sha", opts[i].Sha)
+		}
+		// `manifest` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Manifest) {
+			q = q.Arg("manifest", opts[i].Manifest)
+		}
+		// `force` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Force) {
+			q = q.Arg("force", opts[i].Force)
+		}
+		// `allowFailure` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AllowFailure) {
+			q = q.Arg("allowFailure", opts[i].AllowFailure)
+		}
+		// `awsProfile` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsProfile) {
+			q = q.Arg("awsProfile", opts[i].AwsProfile)
+		}
+		// `awsConfig` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsConfig) {
+			q = q.Arg("awsConfig", opts[i].AwsConfig)
+		}
+		// `awsCredentials` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentials) {
+			q = q.Arg("awsCredentials", opts[i].AwsCredentials)
+		}
+		// `awsCredentialsProcess` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentialsProcess) {
+			q = q.Arg("awsCredentialsProcess", opts[i].AwsCredentialsProcess)
+		}
+		// `awsRegion` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsRegion) {
+			q = q.Arg("awsRegion", opts[i].AwsRegion)
+		}
+		// `awsEndpoint` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsEndpoint) {
+			q = q.Arg("awsEndpoint", opts[i].AwsEndpoint)
+		}
+	}
+	q = q.Arg("env", env)
+
+	return &File{
+		query: q,
+	}
 }
 
 // BitflowSummaryOpts contains options for Bitflow.Summary
@@ -1397,6 +1779,157 @@ func (r *Query) Ci(opts ...CiOpts) *BitflowCiResult { // bitflow (../../ci/dagge
 	}
 }
 
+// DeployOpts contains options for Query.Deploy
+type DeployOpts struct {
+	//
+	// Git sha of the release (the image tag). Default: the commit checked out.
+	//
+	Sha string // bitflow (../../ci/dagger/front_door.go:89:2)
+	//
+	// The git checkout --sha defaults to (its HEAD).
+	//
+	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:93:2)
+	//
+	// Override the environment's strategy (native-bluegreen, native-linear, native-canary, rolling, bluegreen, canary).
+	//
+	Strategy string // bitflow (../../ci/dagger/front_door.go:96:2)
+	//
+	// Comma-separated apps to move to --sha (backend, student, ...); default all.
+	//
+	Apps string // bitflow (../../ci/dagger/front_door.go:99:2)
+	//
+	// Tag the apps not in --apps stay at.
+	//
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:102:2)
+	//
+	// Render and validate only; change nothing.
+	//
+	DryRun bool // bitflow (../../ci/dagger/front_door.go:105:2)
+	//
+	// Return the release manifest even when the deploy fails; the caller must check its outcome.
+	//
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:108:2)
+	//
+	// Let pending migrations that drop, rename or tighten what the live release uses run.
+	//
+	AllowContract bool // bitflow (../../ci/dagger/front_door.go:111:2)
+	//
+	// Native strategies: return once every service deployment reached this lifecycle stage.
+	//
+	WaitUntil string // bitflow (../../ci/dagger/front_door.go:114:2)
+	//
+	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
+	//
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:117:2)
+	//
+	// The profile's config file, e.g. file:$HOME/.aws/config.
+	//
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:120:2)
+	//
+	// The profile's credentials file, e.g. file:$HOME/.aws/credentials (when its keys are kept there).
+	//
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:123:2)
+	//
+	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
+	//
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:126:2)
+	//
+	// AWS region; default: the environment file's.
+	//
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:129:2)
+	//
+	// Alternative AWS endpoint (the in-repo emulator as a service), e.g. tcp://localhost:4566.
+	//
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:132:2)
+}
+
+// Deploys a release to an environment: `dagger call deploy --env staging`.
+//
+// The front door of `with-aws … environment --name ENV deploy --sha SHA`: the
+// same deploy brain, validation first, then images, migrations and the
+// environment's strategy (see `environment --name ENV deploy --help`).
+// --sha defaults to the commit checked out. AWS credentials: on a laptop, a
+// profile with its files, or credentials exported by the AWS CLI (the way
+// for SSO and MFA profiles: only the role's temporary credentials leave your
+// machine); in CI, chain with-aws before. They are read by the deploy brain
+// in the module's process only, never put in a container or an image layer.
+//
+// Examples:
+//
+//	dagger call deploy --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call deploy --env staging --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso"
+//	dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN deploy --env production --sha $SHA export --path manifest.json
+func (r *Query) Deploy(env string, opts ...DeployOpts) *File { // bitflow (../../ci/dagger/front_door.go:84:1)
+	q := r.query.Select("deploy")
+	for i := len(opts) - 1; i >= 0; i-- {
+		// `sha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Sha) {
+			q = q.Arg("sha", opts[i].Sha)
+		}
+		// `checkout` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Checkout) {
+			q = q.Arg("checkout", opts[i].Checkout)
+		}
+		// `strategy` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Strategy) {
+			q = q.Arg("strategy", opts[i].Strategy)
+		}
+		// `apps` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Apps) {
+			q = q.Arg("apps", opts[i].Apps)
+		}
+		// `previousSha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].PreviousSha) {
+			q = q.Arg("previousSha", opts[i].PreviousSha)
+		}
+		// `dryRun` optional argument
+		if !querybuilder.IsZeroValue(opts[i].DryRun) {
+			q = q.Arg("dryRun", opts[i].DryRun)
+		}
+		// `allowFailure` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AllowFailure) {
+			q = q.Arg("allowFailure", opts[i].AllowFailure)
+		}
+		// `allowContract` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AllowContract) {
+			q = q.Arg("allowContract", opts[i].AllowContract)
+		}
+		// `waitUntil` optional argument
+		if !querybuilder.IsZeroValue(opts[i].WaitUntil) {
+			q = q.Arg("waitUntil", opts[i].WaitUntil)
+		}
+		// `awsProfile` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsProfile) {
+			q = q.Arg("awsProfile", opts[i].AwsProfile)
+		}
+		// `awsConfig` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsConfig) {
+			q = q.Arg("awsConfig", opts[i].AwsConfig)
+		}
+		// `awsCredentials` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentials) {
+			q = q.Arg("awsCredentials", opts[i].AwsCredentials)
+		}
+		// `awsCredentialsProcess` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentialsProcess) {
+			q = q.Arg("awsCredentialsProcess", opts[i].AwsCredentialsProcess)
+		}
+		// `awsRegion` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsRegion) {
+			q = q.Arg("awsRegion", opts[i].AwsRegion)
+		}
+		// `awsEndpoint` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsEndpoint) {
+			q = q.Arg("awsEndpoint", opts[i].AwsEndpoint)
+		}
+	}
+	q = q.Arg("env", env)
+
+	return &File{
+		query: q,
+	}
+}
+
 // Opens a deploy environment by name; chain plan, deploy, rollback, check or releases.
 //
 // Reads and validates ci/environments/NAME.yaml from the source now, so a
@@ -1442,6 +1975,128 @@ func (r *Query) Outcome(ctx context.Context, manifest *File) (string, error) { /
 	assertNotNil("manifest", manifest)
 	q := r.query.Select("outcome")
 	q = q.Arg("manifest", manifest)
+
+	var response string
+
+	q = q.Bind(&response)
+	return response, q.Execute(ctx)
+}
+
+// PlanOpts contains options for Query.Plan
+type PlanOpts struct {
+	//
+	// Git sha of the release (the image tag). Default: the commit checked out.
+	//
+	Sha string // bitflow (../../ci/dagger/front_door.go:161:2)
+	//
+	// The git checkout --sha defaults to (its HEAD).
+	//
+	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:165:2)
+	//
+	// Override the environment's strategy.
+	//
+	Strategy string // bitflow (../../ci/dagger/front_door.go:168:2)
+	//
+	// Comma-separated apps to move to --sha; default all.
+	//
+	Apps string // bitflow (../../ci/dagger/front_door.go:171:2)
+	//
+	// Tag the apps not in --apps stay at.
+	//
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:174:2)
+	//
+	// Print the plan as JSON instead of text.
+	//
+	JSONOutput bool // bitflow (../../ci/dagger/front_door.go:177:2)
+	//
+	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
+	//
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:180:2)
+	//
+	// The profile's config file, e.g. file:$HOME/.aws/config.
+	//
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:183:2)
+	//
+	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
+	//
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:186:2)
+	//
+	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
+	//
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:189:2)
+	//
+	// AWS region; default: the environment file's.
+	//
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:192:2)
+	//
+	// Alternative AWS endpoint (the in-repo emulator as a service).
+	//
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:195:2)
+}
+
+// Shows what `deploy` would do to an environment, changing nothing: `dagger call plan --env staging`.
+//
+// The front door of `with-aws … environment --name ENV plan --sha SHA`:
+// read-only AWS calls (see `environment --name ENV plan --help`). --sha
+// defaults to the commit checked out; AWS credentials as for deploy.
+//
+// Examples:
+//
+//	dagger call plan --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call plan --env production --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" --strategy native-canary
+func (r *Query) Plan(ctx context.Context, env string, opts ...PlanOpts) (string, error) { // bitflow (../../ci/dagger/front_door.go:156:1)
+	q := r.query.Select("plan")
+	for i := len(opts) - 1; i >= 0; i-- {
+		// `sha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Sha) {
+			q = q.Arg("sha", opts[i].Sha)
+		}
+		// `checkout` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Checkout) {
+			q = q.Arg("checkout", opts[i].Checkout)
+		}
+		// `strategy` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Strategy) {
+			q = q.Arg("strategy", opts[i].Strategy)
+		}
+		// `apps` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Apps) {
+			q = q.Arg("apps", opts[i].Apps)
+		}
+		// `previousSha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].PreviousSha) {
+			q = q.Arg("previousSha", opts[i].PreviousSha)
+		}
+		// `jsonOutput` optional argument
+		if !querybuilder.IsZeroValue(opts[i].JSONOutput) {
+			q = q.Arg("jsonOutput", opts[i].JSONOutput)
+		}
+		// `awsProfile` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsProfile) {
+			q = q.Arg("awsProfile", opts[i].AwsProfile)
+		}
+		// `awsConfig` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsConfig) {
+			q = q.Arg("awsConfig", opts[i].AwsConfig)
+		}
+		// `awsCredentials` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentials) {
+			q = q.Arg("awsCredentials", opts[i].AwsCredentials)
+		}
+		// `awsCredentialsProcess` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentialsProcess) {
+			q = q.Arg("awsCredentialsProcess", opts[i].AwsCredentialsProcess)
+		}
+		// `awsRegion` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsRegion) {
+			q = q.Arg("awsRegion", opts[i].AwsRegion)
+		}
+		// `awsEndpoint` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsEndpoint) {
+			q = q.Arg("awsEndpoint", opts[i].AwsEndpoint)
+		}
+	}
+	q = q.Arg("env", env)
 
 	var response string
 
@@ -1591,6 +2246,111 @@ func (r *Query) Publish(ctx context.Context, registry string, sha string, opts .
 
 	q = q.Bind(&response)
 	return response, q.Execute(ctx)
+}
+
+// RollbackOpts contains options for Query.Rollback
+type RollbackOpts struct {
+	//
+	// Undo the newest deploy of this git sha (or sha prefix) instead of the newest deploy.
+	//
+	Sha string // bitflow (../../ci/dagger/front_door.go:224:2)
+	//
+	// Release manifest of the deploy to undo; it must match the ledger's record.
+	//
+	Manifest *File // bitflow (../../ci/dagger/front_door.go:227:2)
+	//
+	// Undo it even when a newer release is live (each override is printed).
+	//
+	Force bool // bitflow (../../ci/dagger/front_door.go:230:2)
+	//
+	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
+	//
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:233:2)
+	//
+	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
+	//
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:236:2)
+	//
+	// The profile's config file, e.g. file:$HOME/.aws/config.
+	//
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:239:2)
+	//
+	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
+	//
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:242:2)
+	//
+	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
+	//
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:245:2)
+	//
+	// AWS region; default: the environment file's.
+	//
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:248:2)
+	//
+	// Alternative AWS endpoint (the in-repo emulator as a service).
+	//
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:251:2)
+}
+
+// Undoes a release of an environment: `dagger call rollback --env staging`.
+//
+// The front door of `with-aws … environment --name ENV rollback`: by default
+// the newest deploy in the environment's ledger, or the newest of --sha (see
+// `environment --name ENV rollback --help`). AWS credentials as for deploy.
+//
+// Examples:
+//
+//	dagger call rollback --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call rollback --env production --sha 4f2c9e1 --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" export --path rollback.json
+func (r *Query) Rollback(env string, opts ...RollbackOpts) *File { // bitflow (../../ci/dagger/front_door.go:219:1)
+	q := r.query.Select("rollback")
+	for i := len(opts) - 1; i >= 0; i-- {
+		// `sha` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Sha) {
+			q = q.Arg("sha", opts[i].Sha)
+		}
+		// `manifest` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Manifest) {
+			q = q.Arg("manifest", opts[i].Manifest)
+		}
+		// `force` optional argument
+		if !querybuilder.IsZeroValue(opts[i].Force) {
+			q = q.Arg("force", opts[i].Force)
+		}
+		// `allowFailure` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AllowFailure) {
+			q = q.Arg("allowFailure", opts[i].AllowFailure)
+		}
+		// `awsProfile` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsProfile) {
+			q = q.Arg("awsProfile", opts[i].AwsProfile)
+		}
+		// `awsConfig` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsConfig) {
+			q = q.Arg("awsConfig", opts[i].AwsConfig)
+		}
+		// `awsCredentials` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentials) {
+			q = q.Arg("awsCredentials", opts[i].AwsCredentials)
+		}
+		// `awsCredentialsProcess` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsCredentialsProcess) {
+			q = q.Arg("awsCredentialsProcess", opts[i].AwsCredentialsProcess)
+		}
+		// `awsRegion` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsRegion) {
+			q = q.Arg("awsRegion", opts[i].AwsRegion)
+		}
+		// `awsEndpoint` optional argument
+		if !querybuilder.IsZeroValue(opts[i].AwsEndpoint) {
+			q = q.Arg("awsEndpoint", opts[i].AwsEndpoint)
+		}
+	}
+	q = q.Arg("env", env)
+
+	return &File{
+		query: q,
+	}
 }
 
 // SummaryOpts contains options for Query.Summary

@@ -212,6 +212,27 @@ func DefaultPlatform(ctx context.Context) (dagger.Platform, error) {
 	return client.DefaultPlatform(ctx)
 }
 
+// Deploys a release to an environment: `dagger call deploy --env staging`.
+//
+// The front door of `with-aws … environment --name ENV deploy --sha SHA`: the
+// same deploy brain, validation first, then images, migrations and the
+// environment's strategy (see `environment --name ENV deploy --help`).
+// --sha defaults to the commit checked out. AWS credentials: on a laptop, a
+// profile with its files, or credentials exported by the AWS CLI (the way
+// for SSO and MFA profiles: only the role's temporary credentials leave your
+// machine); in CI, chain with-aws before. They are read by the deploy brain
+// in the module's process only, never put in a container or an image layer.
+//
+// Examples:
+//
+//	dagger call deploy --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call deploy --env staging --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso"
+//	dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN deploy --env production --sha $SHA export --path manifest.json
+func Deploy(env string, opts ...dagger.DeployOpts) *dagger.File {
+	client := initClient()
+	return client.Deploy(env, opts...)
+}
+
 // Creates an empty directory.
 func Directory() *dagger.Directory {
 	client := initClient()
@@ -771,6 +792,21 @@ func Outcome(ctx context.Context, manifest *dagger.File) (string, error) {
 	return client.Outcome(ctx, manifest)
 }
 
+// Shows what `deploy` would do to an environment, changing nothing: `dagger call plan --env staging`.
+//
+// The front door of `with-aws … environment --name ENV plan --sha SHA`:
+// read-only AWS calls (see `environment --name ENV plan --help`). --sha
+// defaults to the commit checked out; AWS credentials as for deploy.
+//
+// Examples:
+//
+//	dagger call plan --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call plan --env production --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" --strategy native-canary
+func Plan(ctx context.Context, env string, opts ...dagger.PlanOpts) (string, error) {
+	client := initClient()
+	return client.Plan(ctx, env, opts...)
+}
+
 // Says which images of this commit must be built: JSON for the workflow's build matrix.
 //
 // Computes every image's input digest and asks the registry for its
@@ -812,6 +848,21 @@ func PlanImages(ctx context.Context, registry string, opts ...dagger.PlanImagesO
 func Publish(ctx context.Context, registry string, sha string, opts ...dagger.PublishOpts) (string, error) {
 	client := initClient()
 	return client.Publish(ctx, registry, sha, opts...)
+}
+
+// Undoes a release of an environment: `dagger call rollback --env staging`.
+//
+// The front door of `with-aws … environment --name ENV rollback`: by default
+// the newest deploy in the environment's ledger, or the newest of --sha (see
+// `environment --name ENV rollback --help`). AWS credentials as for deploy.
+//
+// Examples:
+//
+//	dagger call rollback --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
+//	dagger call rollback --env production --sha 4f2c9e1 --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" export --path rollback.json
+func Rollback(env string, opts ...dagger.RollbackOpts) *dagger.File {
+	client := initClient()
+	return client.Rollback(env, opts...)
 }
 
 // Creates a new secret.
