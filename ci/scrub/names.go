@@ -13,10 +13,20 @@ var secretWords = []string{"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN"
 // (DB_PASS, dbPass, PGPASS, MYSQL_PWD), but not inside one (PASSED, PASSPORT).
 var secretSegments = []string{"PASS", "PWD", "PW"}
 
+// notSecretNames are well-known variables whose names contain a secret
+// word but whose values are not secrets and fill logs when masked: the
+// shell's working directories (PWD is not a password), the ssh agent's
+// socket path, a commit's author.
+var notSecretNames = map[string]bool{"PWD": true, "OLDPWD": true, "SSH_AUTH_SOCK": true,
+	"GIT_AUTHOR_NAME": true, "GIT_AUTHOR_EMAIL": true, "GIT_AUTHOR_DATE": true}
+
 // SecretName reports whether an environment variable, key, header or flag
 // of this name holds a secret.
 func SecretName(name string) bool {
 	upper := strings.ToUpper(name)
+	if notSecretNames[upper] {
+		return false
+	}
 	for _, w := range secretWords {
 		if strings.Contains(upper, w) {
 			return true

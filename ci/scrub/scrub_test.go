@@ -86,8 +86,8 @@ func TestKnownValuesAreMaskedInAnyShape(t *testing.T) {
 }
 
 func TestKnownEnviron(t *testing.T) {
-	KnownEnviron([]string{"MY_DB_PASSWORD=envsecret123", "HOME=/root-not-secret"})
-	if got := Secrets("boot envsecret123 at /root-not-secret"); got != "boot *** at /root-not-secret" {
+	KnownEnviron([]string{"MY_DB_PASSWORD=envsecret123", "HOME=/root-not-secret", "PWD=/work/checkout-not-secret"})
+	if got := Secrets("boot envsecret123 at /root-not-secret in /work/checkout-not-secret/ci"); got != "boot *** at /root-not-secret in /work/checkout-not-secret/ci" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -98,7 +98,7 @@ func TestSecretName(t *testing.T) {
 			t.Errorf("%s: not secret", n)
 		}
 	}
-	for _, n := range []string{"HOME", "passed", "PASSPORT", "DB_HOST", "user", "Migrating"} {
+	for _, n := range []string{"HOME", "passed", "PASSPORT", "DB_HOST", "user", "Migrating", "PWD", "OLDPWD", "SSH_AUTH_SOCK", "GIT_AUTHOR_NAME"} {
 		if SecretName(n) {
 			t.Errorf("%s: secret", n)
 		}
