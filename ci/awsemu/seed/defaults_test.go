@@ -11,7 +11,7 @@ import (
 // ./ci/awsemu/seed after changing either).
 func TestEmbeddedDefaultsMatchTheRepository(t *testing.T) {
 	for path, embedded := range map[string][]byte{
-		filepath.Join("..", "..", "environments", "emulator.yaml"): embeddedEnvironment,
+		filepath.Join("..", "..", "environments", "emulator.yaml"):       embeddedEnvironment,
 		filepath.Join("..", "..", "..", "bitflow-frontend", "apps.json"): embeddedApps,
 	} {
 		b, err := os.ReadFile(path)
