@@ -4,7 +4,8 @@
 // are enough to serve:
 //   node scripts/replay-dockerfile.mjs <app-name> <work-dir>
 // Container paths map into <work-dir> (/repo -> <work-dir>/repo, /app ->
-// <work-dir>/app) and /pnpm/store to this machine's pnpm store. COPY from the
+// <work-dir>/app) and /pnpm/store to this machine's pnpm store (other cache
+// mounts are plain directories of <work-dir>). COPY from the
 // context honours .dockerignore. Not replayed, each with a printed line: the
 // `npm install --global pnpm@X` step (the pnpm on PATH must be X instead), and
 // RUN steps of the final stage (they set file ownership inside the image).
@@ -140,9 +141,16 @@ function main([app, workArg]) {
         break;
       }
       case "RUN": {
-        // A cache mount of the pnpm store is this machine's store (map() below).
-        const mounts = /^((?:--mount=type=cache,\S*target=\/pnpm\/store\S*\s+)+)/.exec(s.args);
-        if (mounts) s = { ...s, args: s.args.slice(mounts[1].length) };
+        // A cache mount of the pnpm store is this machine's store (map()
+        // below); any other cache mount is replayed as the plain directory
+        // it covers, empty at first like a new cache volume.
+        const mounts = /^((?:--mount=type=cache,\S*target=\S+\s+)+)/.exec(s.args);
+        if (mounts) {
+          for (const [, target] of mounts[1].matchAll(/target=(\S+?)(?:,|\s)/g)) {
+            if (target !== "/pnpm/store") mkdirSync(path.resolve(cwd, map(target)), { recursive: true });
+          }
+          s = { ...s, args: s.args.slice(mounts[1].length) };
+        }
         if (/^--/.test(s.args)) throw new Error(`${where}: RUN ${s.args.split(/\s/)[0]} is not supported by the replay`);
         const pin = /^npm install --global .*\bpnpm@(\S+)$/.exec(s.args);
         if (pin) {

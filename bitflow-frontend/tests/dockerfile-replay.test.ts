@@ -17,7 +17,7 @@ describe("parseDockerfile", () => {
       "FROM", "ENV", "WORKDIR", "COPY", "COPY", "USER", "EXPOSE", "HEALTHCHECK", "CMD",
     ]);
     const build = steps.filter((s) => s.op === "RUN")[2];
-    expect(build?.args).toMatch(/^--mount=type=cache,id=bitflow-pnpm-store,target=\/pnpm\/store\s+pnpm install --prefer-offline .* && pnpm --filter "@bitflow\/student" build\s+&& mkdir -p apps\/student\/public runtime\/apps\/student\/\.next\/cache /);
+    expect(build?.args).toMatch(/^--mount=type=cache,id=bitflow-pnpm-store,target=\/pnpm\/store\s+--mount=type=cache,id=bitflow-next-student,target=\/repo\/apps\/student\/\.next\/cache,sharing=locked\s+pnpm install --prefer-offline .* && pnpm --filter "@bitflow\/student" build\s+&& mkdir -p apps\/student\/public runtime\/apps\/student\/\.next\/cache /);
     expect(steps.at(-1)).toMatchObject({ op: "CMD", args: '["node", "apps/student/server.js"]' });
   });
 

@@ -64,6 +64,8 @@ describe("templates/Dockerfile", () => {
       "COPY --from=build --chown=node:node /repo/runtime/apps/{{name}}/.next/cache ./apps/{{name}}/.next/cache",
     ]);
     const build = df.slice(df.indexOf("AS build"), df.lastIndexOf("\nFROM "));
+    // Turbopack's build cache (.next/cache) is this app's own cache mount, not a layer.
+    expect(build).toContain("--mount=type=cache,id=bitflow-next-{{name}},target=/repo/apps/{{name}}/.next/cache,sharing=locked");
     for (const gathered of ["apps/{{name}}/.next/standalone/. runtime/", "apps/{{name}}/.next/static runtime/apps/{{name}}/.next/static", "apps/{{name}}/public runtime/apps/{{name}}/public"]) {
       expect(build).toContain(`cp -a ${gathered}`);
     }

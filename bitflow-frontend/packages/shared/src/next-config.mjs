@@ -58,6 +58,10 @@ export function createNextConfig(configUrl) {
     poweredByHeader: false,
     reactStrictMode: true,
     typescript: { ignoreBuildErrors: true },
+    // Turbopack's file-system cache for `next build` in .next/cache (on by
+    // default in 16.5; said here because the images rely on it: their build
+    // step mounts .next/cache as a cache volume).
+    experimental: { turbopackFileSystemCacheForBuild: true },
     async headers() {
       return [{ source: "/:path*", headers: SECURITY_HEADERS }];
     },

@@ -8,6 +8,7 @@ describe("createNextConfig", () => {
     expect(cfg).toMatchObject({ output: "standalone", outputFileTracingRoot: "/repo/bitflow-frontend", transpilePackages: ["@bitflow/shared"], poweredByHeader: false });
     expect(cfg.images).toEqual({ unoptimized: true });
     expect(cfg).not.toHaveProperty("eslint"); // removed in Next 16
+    expect(cfg.experimental).toEqual({ turbopackFileSystemCacheForBuild: true });
   });
 
   it("excludes sharp, libvips and typescript from the trace, relative to the app's directory (how Turbopack reads them)", () => {
