@@ -1,7 +1,6 @@
 package enginetest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"dagger.io/dagger"
 
 	client "github.com/bitflow-lms/pipeline/ci/enginetest/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/internal/syncbuf"
 )
 
 // One engine session per test binary: the generated client's Connect loads
@@ -24,7 +24,7 @@ var session struct {
 	once sync.Once
 	c    *client.Client
 	err  error
-	log  logBuffer
+	log  syncbuf.Buffer
 }
 
 func TestMain(m *testing.M) {
@@ -156,29 +156,3 @@ func requireImages(t *testing.T, refs ...string) {
 	}
 }
 
-// logBuffer keeps the session's log for the calls' results.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Len()
-}
-
-// Since is what was written after the first n bytes.
-func (l *logBuffer) Since(n int) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return string(l.b.Bytes()[n:])
-}
-
-func (l *logBuffer) String() string { return l.Since(0) }
