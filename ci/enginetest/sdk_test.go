@@ -155,4 +155,3 @@ func requireImages(t *testing.T, refs ...string) {
 		t.Skipf("base image(s) %s not pullable by this engine (offline mirror without them): skipping", strings.Join(missing, ", "))
 	}
 }
-
