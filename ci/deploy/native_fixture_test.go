@@ -35,9 +35,13 @@ type nativeFixture struct {
 	top    *seed.NativeTopology
 	ecs    *awsecs.Client
 	killed atomic.Bool
-	onLine func(string) // called with each progress line
-	mu     sync.Mutex
-	lines  []string
+	// inFlight is held (read) by every call the switch lets through, and
+	// (write) by kill, so that no call of the runner is still on its way to
+	// the emulator once kill returns.
+	inFlight sync.RWMutex
+	onLine   func(string) // called with each progress line
+	mu       sync.Mutex
+	lines    []string
 }
 
 func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixture {
@@ -69,6 +73,8 @@ func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixtur
 	target, _ := url.Parse(srv.URL)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.inFlight.RLock()
+		defer n.inFlight.RUnlock()
 		if n.killed.Load() {
 			if hj, ok := w.(http.Hijacker); ok {
 				if c, _, err := hj.Hijack(); err == nil {
@@ -125,6 +131,17 @@ func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixtur
 	n.waitStable(t)
 	srv.ResetCalls()
 	return n
+}
+
+// kill makes the runner die: every call it makes from now on fails. It
+// returns once the calls let through before have been answered, with the
+// number of calls the emulator answered so far: every call after that index
+// came after the death.
+func (n *nativeFixture) kill() int {
+	n.inFlight.Lock()
+	defer n.inFlight.Unlock()
+	n.killed.Store(true)
+	return len(n.srv.Calls())
 }
 
 // waitStable waits until every service runs its tasks healthy.
