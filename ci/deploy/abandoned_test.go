@@ -76,6 +76,23 @@ func TestKilledRunIsClosedAsAbandonedAndARollbackOfWhatECSRevertedIsRefused(t *t
 		ab.Live["bitflow-backend"] != rec.Services[0].TaskDefinitionBefore || ab.Live["bitflow-backend"] == rec.Services[0].TaskDefinitionAfter {
 		t.Errorf("abandonment %+v", ab)
 	}
+	// The stage that was running when the run died says it was abandoned,
+	// ending when the record was closed; no stage is left running.
+	var abandonedStages []string
+	for _, st := range rec.Stages {
+		switch st.Status {
+		case manifest.StageRunning:
+			t.Errorf("stage %s of the closed record is still running", st.Name)
+		case manifest.StageStatus("abandoned"):
+			abandonedStages = append(abandonedStages, st.Name)
+			if !st.FinishedAt.Equal(ab.At) || !strings.Contains(st.Error, "the run died during this stage") {
+				t.Errorf("abandoned stage %s: finished %v (record closed %v), error %q", st.Name, st.FinishedAt, ab.At, st.Error)
+			}
+		}
+	}
+	if len(abandonedStages) != 1 || rec.FailedStage != abandonedStages[0] {
+		t.Errorf("abandoned stages %v, failedStage %q; want the one stage that was running", abandonedStages, rec.FailedStage)
+	}
 	if !strings.Contains(out, "closed the record of "+dead.ID) || !strings.Contains(out, "as abandoned") {
 		t.Errorf("no line about the closed record:\n%s", out)
 	}
@@ -88,7 +105,8 @@ func TestKilledRunIsClosedAsAbandonedAndARollbackOfWhatECSRevertedIsRefused(t *t
 	var w bytes.Buffer
 	h.Write(&w)
 	if !strings.Contains(w.String(), "abandoned: its lock (deploy by alice@laptop) expired at") ||
-		!strings.Contains(w.String(), "live then: no release of the ledger; 0 of 1 services on its new revision") || !strings.Contains(w.String(), "change failure rate: 100%") {
+		!strings.Contains(w.String(), "live then: no release of the ledger; 0 of 1 services on its new revision") || !strings.Contains(w.String(), "change failure rate: 100%") ||
+		!strings.Contains(w.String(), " abandoned (running when the run died; closed "+ab.At.UTC().Format("15:04:05Z")+")") || strings.Contains(w.String(), " running ") {
 		t.Errorf("releases:\n%s", w.String())
 	}
 }

@@ -38,10 +38,7 @@ func (r *Run) closeAbandoned(ctx context.Context, lg *ledger.Ledger, h ledger.Hi
 			ab.LiveRelease = live.ID
 		}
 		ab.Live = r.liveOf(ctx, m)
-		m.Outcome, m.FinishedAt, m.Abandoned = manifest.OutcomeAbandoned, now, ab
-		if m.FailureReason == "" {
-			m.FailureReason = "the run died: " + why
-		}
+		m.Abandon(ab, "the run died: "+why)
 		if err := lg.Put(ctx, m); err != nil {
 			r.Warn("closing the abandoned record %s: %v", m.ID, err)
 			continue

@@ -148,7 +148,7 @@ func (h History) Write(w io.Writer) {
 		}
 		var stages []string
 		for _, st := range m.Stages {
-			stages = append(stages, fmt.Sprintf("%s %s %s", st.Name, st.Status, st.Duration().Round(time.Millisecond)))
+			stages = append(stages, stageText(st))
 		}
 		if len(stages) > 0 {
 			fmt.Fprintf(w, "    stages: %s\n", strings.Join(stages, ", "))
@@ -168,6 +168,15 @@ func (h History) Write(w io.Writer) {
 	} else {
 		fmt.Fprintln(w, "time to restore: n/a (no failed change followed by a good release)")
 	}
+}
+
+// stageText is a stage with its status and duration; a stage abandoned
+// with its run has no duration, only when its record was closed.
+func stageText(st manifest.Stage) string {
+	if st.Status == manifest.StageAbandoned {
+		return fmt.Sprintf("%s abandoned (running when the run died; closed %s)", st.Name, st.FinishedAt.UTC().Format("15:04:05Z"))
+	}
+	return fmt.Sprintf("%s %s %s", st.Name, st.Status, st.Duration().Round(time.Millisecond))
 }
 
 // liveThen says what was live when a dead run's record was closed: the

@@ -47,6 +47,10 @@ const (
 	StageFailed    StageStatus = "failed"
 	StageSkipped   StageStatus = "skipped"
 	StageCancelled StageStatus = "cancelled"
+	// StageAbandoned: the stage was running when the run died; its
+	// FinishedAt is when another run closed the record (Abandon), not the
+	// moment of death, which nobody saw.
+	StageAbandoned StageStatus = "abandoned"
 )
 
 // Image is one built and pushed image of a release.
@@ -217,6 +221,29 @@ type Abandonment struct {
 	// Live maps every service the dead run changed to the task definition
 	// it ran then (nil when ECS could not be asked).
 	Live map[string]string `json:"live,omitempty"`
+}
+
+// Abandon closes a dead run's record as ab says: outcome abandoned,
+// finished at ab.At, and every stage still running marked abandoned,
+// finished at ab.At, with an error saying so; the first of
+// them becomes the failed stage if none was recorded. why is the failure
+// reason when the record has none.
+func (m *Manifest) Abandon(ab *Abandonment, why string) {
+	m.Outcome, m.FinishedAt, m.Abandoned = OutcomeAbandoned, ab.At, ab
+	if m.FailureReason == "" {
+		m.FailureReason = why
+	}
+	for i := range m.Stages {
+		st := &m.Stages[i]
+		if st.Status != StageRunning {
+			continue
+		}
+		st.Status, st.FinishedAt = StageAbandoned, ab.At
+		st.Error = "the run died during this stage; its record was closed at " + ab.At.UTC().Format(time.RFC3339)
+		if m.FailedStage == "" {
+			m.FailedStage = st.Name
+		}
+	}
 }
 
 // IsRollback is true for the record of a rollback run.

@@ -24,7 +24,9 @@ import (
 //   - Services: a bar per service's rollout, from its UpdateService to
 //     stable or failed (manifests that predate rollouts have none).
 //
-// Failed or cancelled bars are marked critical, running ones active. An
+// Failed, cancelled or abandoned bars are marked critical, running ones
+// active; a stage or rollout abandoned with a dead run is drawn to when its
+// record was closed, labelled abandoned instead of a duration. An
 // empty string when there is nothing to draw.
 func Gantt(m *manifest.Manifest, pub *imagereuse.Record) string {
 	var b strings.Builder
@@ -135,6 +137,10 @@ func stagesSection(m *manifest.Manifest) ganttSection {
 		if st.StartedAt.IsZero() || st.Status == manifest.StageSkipped {
 			continue
 		}
+		if st.Status == manifest.StageAbandoned { // to the record's closing: no duration to tell
+			s.rows = append(s.rows, abandonedBar(st.Name, fmt.Sprintf("s%d", i), st.StartedAt, st.FinishedAt))
+			continue
+		}
 		s.rows = append(s.rows, ganttBar(st.Name, st.Duration(), ganttTag(st.Status), fmt.Sprintf("s%d", i), st.StartedAt, st.FinishedAt))
 	}
 	return s
@@ -148,6 +154,10 @@ func servicesSection(m *manifest.Manifest) ganttSection {
 			continue
 		}
 		id := fmt.Sprintf("r%d", i)
+		if !ro.Ended() && m.Outcome == manifest.OutcomeAbandoned { // the run died watching it
+			s.rows = append(s.rows, abandonedBar(sc.Service, id, ro.StartedAt, m.FinishedAt))
+			continue
+		}
 		if !ro.Ended() { // still running, or handed to ECS (--wait-until): drawn to the run's end
 			end := m.FinishedAt
 			if end.Sub(ro.StartedAt) < time.Second {
@@ -165,10 +175,19 @@ func servicesSection(m *manifest.Manifest) ganttSection {
 	return s
 }
 
+// abandonedBar is a critical bar, labelled abandoned, from start to when
+// the dead run's record was closed (at least 1s wide).
+func abandonedBar(label, id string, start, closed time.Time) string {
+	if closed.Sub(start) < time.Second {
+		closed = start.Add(time.Second)
+	}
+	return fmt.Sprintf("%s abandoned :crit, %s, %d, %d", ganttLabel(label), id, start.UnixMilli(), closed.UnixMilli())
+}
+
 // ganttTag is Mermaid's task state for a stage status.
 func ganttTag(s manifest.StageStatus) string {
 	switch s {
-	case manifest.StageFailed, manifest.StageCancelled:
+	case manifest.StageFailed, manifest.StageCancelled, manifest.StageAbandoned:
 		return "crit"
 	case manifest.StageRunning:
 		return "active"

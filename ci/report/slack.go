@@ -159,7 +159,7 @@ func stageLines(m *manifest.Manifest) string {
 	}
 	var b strings.Builder
 	for _, s := range m.Stages {
-		fmt.Fprintf(&b, "%-*s  %-9s  %s\n", width, s.Name, s.Status, formatDuration(s.Duration()))
+		fmt.Fprintf(&b, "%-*s  %-9s  %s\n", width, s.Name, s.Status, stageDuration(s))
 	}
 	return b.String()
 }

@@ -85,7 +85,7 @@ func SummaryMarkdown(m *manifest.Manifest, pub *imagereuse.Record) string {
 	b.WriteString(Gantt(m, pub))
 	b.WriteString("### Stages\n\n| Stage | Status | Duration | Error |\n|---|---|---|---|\n")
 	for _, s := range m.Stages {
-		fmt.Fprintf(&b, "| %s | %s %s | %s | %s |\n", cell(s.Name), stageIcon(s.Status), s.Status, formatDuration(s.Duration()), cell(s.Error))
+		fmt.Fprintf(&b, "| %s | %s %s | %s | %s |\n", cell(s.Name), stageIcon(s.Status), s.Status, stageDuration(s), cell(s.Error))
 	}
 	if len(m.Stages) == 0 {
 		b.WriteString("| _none recorded_ | | | |\n")
@@ -97,7 +97,11 @@ func SummaryMarkdown(m *manifest.Manifest, pub *imagereuse.Record) string {
 	if len(m.Services) > 0 {
 		b.WriteString("### Services\n\n| Service | Task definition before | Task definition after | Rollout |\n|---|---|---|---|\n")
 		for _, sc := range m.Services {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(sc.Service), code(sc.TaskDefinitionBefore), code(sc.TaskDefinitionAfter), rolloutCell(sc.Rollout))
+			ro := rolloutCell(sc.Rollout)
+			if ro == "unfinished" && m.Outcome == manifest.OutcomeAbandoned {
+				ro = "abandoned (the run died watching it)"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(sc.Service), code(sc.TaskDefinitionBefore), code(sc.TaskDefinitionAfter), ro)
 		}
 		b.WriteString("\n")
 	}
@@ -157,6 +161,15 @@ func rolloutCell(ro *manifest.Rollout) string {
 	return fmt.Sprintf("%s in %s", ro.Result, formatDuration(ro.FinishedAt.Sub(ro.StartedAt)))
 }
 
+// stageDuration is a stage's duration, or for a stage abandoned with its
+// run (no duration known) when its record was closed.
+func stageDuration(s manifest.Stage) string {
+	if s.Status == manifest.StageAbandoned {
+		return "— (record closed " + s.FinishedAt.UTC().Format("15:04:05Z") + ")"
+	}
+	return formatDuration(s.Duration())
+}
+
 // cell makes text safe inside a Markdown table cell: one line, pipes escaped.
 func cell(s string) string {
 	return strings.ReplaceAll(oneLine(s), "|", `\|`)
@@ -193,6 +206,8 @@ func stageIcon(s manifest.StageStatus) string {
 		return "⏭️"
 	case manifest.StageCancelled:
 		return "🚫"
+	case manifest.StageAbandoned:
+		return "💀"
 	default:
 		return "⏳"
 	}

@@ -86,7 +86,7 @@ func failureText(m *manifest.Manifest) string {
 	stage := m.FailedStage
 	if stage == "" {
 		for _, s := range m.Stages {
-			if s.Status == manifest.StageFailed || s.Status == manifest.StageCancelled {
+			if s.Status == manifest.StageFailed || s.Status == manifest.StageCancelled || s.Status == manifest.StageAbandoned {
 				stage = s.Name
 				if reason == "" {
 					reason = oneLine(s.Error)
