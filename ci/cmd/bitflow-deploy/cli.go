@@ -14,6 +14,7 @@ import (
 
 	"github.com/bitflow-lms/pipeline/ci/awsx"
 	"github.com/bitflow-lms/pipeline/ci/config"
+	"github.com/bitflow-lms/pipeline/ci/internal/clock"
 	"github.com/bitflow-lms/pipeline/ci/scrub"
 )
 
@@ -47,6 +48,9 @@ type common struct {
 	verbose                            bool // deploy, rollback: per-service detail of a failure
 	out, errOut                        io.Writer
 	getenv                             func(string) string
+	// clock is what deploy and rollback read and wait on (nil: the wall
+	// clock; tests hand in the emulator's manual clock).
+	clock clock.Clock
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -107,6 +111,11 @@ func (c *common) awsOptions(env *config.Environment) awsx.Options {
 }
 
 func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(string) string) int {
+	return runOn(ctx, nil, args, out, errOut, getenv)
+}
+
+// runOn is run with deploy and rollback on clk (nil: the wall clock).
+func runOn(ctx context.Context, clk clock.Clock, args []string, out, errOut io.Writer, getenv func(string) string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(errOut, usage)
 		if len(args) == 0 {
@@ -118,7 +127,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer, getenv func(
 	sout, serr := scrub.NewWriter(out), scrub.NewWriter(errOut)
 	defer serr.Flush()
 	defer sout.Flush()
-	c := &common{out: sout, errOut: serr, getenv: getenv}
+	c := &common{out: sout, errOut: serr, getenv: getenv, clock: clk}
 	verb, rest := args[0], args[1:]
 	switch verb {
 	case "check":

@@ -46,7 +46,7 @@ func (c *common) deploy(ctx context.Context, args []string) int {
 	if path == "" {
 		path = fmt.Sprintf("release-%s-%s.json", env.Name, *sha) // both checked: a name and a hex sha
 	}
-	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil, State: st, AllowContract: *allowContract}
+	opts := deploy.Options{Env: env, GitSHA: *sha, Strategy: *strategy, DryRun: *dryRun, Out: c.out, AWS: cfg, ManifestPath: path, WaitUntil: *waitUntil, State: st, AllowContract: *allowContract, Clock: c.clock}
 	if !*noReport {
 		opts.Reporters = c.reporters()
 	}

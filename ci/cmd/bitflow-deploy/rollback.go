@@ -38,7 +38,7 @@ func (c *common) rollback(ctx context.Context, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	opts := deploy.RollbackOptions{Env: env, ManifestPath: *manifestPath, SHA: *sha, Release: *release, Force: *force, OutputPath: *output, Out: c.out, AWS: cfg, State: state()}
+	opts := deploy.RollbackOptions{Env: env, ManifestPath: *manifestPath, SHA: *sha, Release: *release, Force: *force, OutputPath: *output, Out: c.out, AWS: cfg, State: state(), Clock: c.clock}
 	if !*noReport {
 		opts.Reporters = c.reporters()
 	}
