@@ -39,6 +39,21 @@ func (m *Bitflow) TestBackend(ctx context.Context) (string, error) {
 }
 
 func (m *Bitflow) backendTestContainer() (*dagger.Container, error) {
+	test, err := m.backendTarget("test", m.Source.Directory("bitflow-core"))
+	if err != nil {
+		return nil, err
+	}
+	return m.withBackendServices(test).
+		WithEnvVariable("APP_ENV", "testing").
+		// wait for PostgreSQL to accept connections (the service is started, not necessarily ready)
+		WithExec([]string{"php", "-r", waitForPostgres}).
+		WithExec([]string{"php", "artisan", "test"}), nil
+}
+
+// withBackendServices binds a fresh PostgreSQL (--postgres-image, database
+// bitflow_test) and Redis (--redis-image) to ctr as hosts postgres and redis,
+// with the DB_* and REDIS_* variables pointing at them.
+func (m *Bitflow) withBackendServices(ctr *dagger.Container) *dagger.Container {
 	postgres := dag.Container().From(m.PostgresImage).
 		WithEnvVariable("POSTGRES_DB", testDBName).
 		WithEnvVariable("POSTGRES_USER", testDBUser).
@@ -48,15 +63,9 @@ func (m *Bitflow) backendTestContainer() (*dagger.Container, error) {
 	redis := dag.Container().From(m.RedisImage).
 		WithExposedPort(6379).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
-
-	test, err := m.backendTarget("test", m.Source.Directory("bitflow-core"))
-	if err != nil {
-		return nil, err
-	}
-	return test.
+	return ctr.
 		WithServiceBinding("postgres", postgres).
 		WithServiceBinding("redis", redis).
-		WithEnvVariable("APP_ENV", "testing").
 		WithEnvVariable("DB_CONNECTION", "pgsql").
 		WithEnvVariable("DB_HOST", "postgres").
 		WithEnvVariable("DB_PORT", "5432").
@@ -64,10 +73,7 @@ func (m *Bitflow) backendTestContainer() (*dagger.Container, error) {
 		WithEnvVariable("DB_USERNAME", testDBUser).
 		WithEnvVariable("DB_PASSWORD", testDBPass).
 		WithEnvVariable("REDIS_HOST", "redis").
-		WithEnvVariable("REDIS_PORT", "6379").
-		// wait for PostgreSQL to accept connections (the service is started, not necessarily ready)
-		WithExec([]string{"php", "-r", waitForPostgres}).
-		WithExec([]string{"php", "artisan", "test"}), nil
+		WithEnvVariable("REDIS_PORT", "6379")
 }
 
 // waitForPostgres polls for up to 60 s until a PDO connection succeeds.
@@ -84,7 +90,7 @@ func (m *Bitflow) backendTarget(target string, ctx *dagger.Directory) (*dagger.C
 	if err != nil {
 		return nil, err
 	}
-	return ctx.DockerBuild(dagger.DirectoryDockerBuildOpts{Dockerfile: "Dockerfile", Target: target, BuildArgs: args}), nil
+	return m.backendContext(ctx).DockerBuild(dagger.DirectoryDockerBuildOpts{Dockerfile: "Dockerfile", Target: target, BuildArgs: args}), nil
 }
 
 // backendBuildArgs are the Dockerfile build args: the base images, then --backend-build-arg.

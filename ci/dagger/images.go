@@ -49,7 +49,11 @@ func (m *Bitflow) specImage(s imagereuse.Spec) *dagger.Container {
 	for i, a := range s.BuildArgs {
 		args[i] = dagger.BuildArg{Name: a.Name, Value: a.Value}
 	}
-	return m.specContext(s).DockerBuild(dagger.DirectoryDockerBuildOpts{Dockerfile: s.Dockerfile, Target: s.Target, BuildArgs: args})
+	ctx := m.specContext(s)
+	if s.App == apps.Backend {
+		ctx = m.backendContext(ctx)
+	}
+	return ctx.DockerBuild(dagger.DirectoryDockerBuildOpts{Dockerfile: s.Dockerfile, Target: s.Target, BuildArgs: args})
 }
 
 // inputDigest exports the image's context into this function's container

@@ -24,7 +24,7 @@ const lockPath = "bitflow-core/composer.lock"
 func (m *Bitflow) LockBackend() (*dagger.File, error) {
 	core := m.Source.Directory("bitflow-core")
 	lock, err := m.backendTarget("lock", core.Filter(dagger.DirectoryFilterOpts{
-		Include: []string{"Dockerfile", "composer.json", "docker/php-extensions.sh"},
+		Include: []string{"Dockerfile", "composer.json", "docker/php-extensions.sh", "docker/composer.sh"},
 	}))
 	if err != nil {
 		return nil, err

@@ -47,6 +47,10 @@ type Bitflow struct {
 	// BackendBuildArgs are extra KEY=VALUE build args for bitflow-core/Dockerfile.
 	// +private
 	BackendBuildArgs []string
+	// ComposerOffline holds machine-local Composer archives and metadata, set by
+	// with-composer-offline (never in real CI): see backend_offline.go.
+	// +private
+	ComposerOffline *dagger.Directory
 
 	// AWS credentials and endpoint, set once by with-aws.
 	// +private
