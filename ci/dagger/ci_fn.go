@@ -35,8 +35,15 @@ type CiResult struct {
 // resolves it once (lock-backend), tests and audits exactly that set, says
 // loudly that it must be committed and returns it in its result.
 //
+// Then every built image is started as a service (smoke: the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently) and its own
+// health check must pass within a bound; an image that does not start fails
+// ci, named, with the end of its log.
+//
 // Every part runs to the end; the report lists each with PASS/FAIL and its
 // time, followed by each part's output, and the call fails if any part failed.
+// When ci resolved the lock, the report's (and the error's) first line says
+// the lock is missing and how to commit it.
 //
 // Example: dagger call ci --allow-unreachable-advisories report
 // Example: dagger call ci lock export --path bitflow-core/composer.lock
@@ -56,9 +63,11 @@ func (m *Bitflow) Ci(ctx context.Context,
 		return nil, err
 	}
 	res.Lock = m.Source.File(lockPath)
+	banner := ""
 	if !locked {
 		res.LockResolved = true
-		fmt.Fprintln(os.Stderr, lockMissingBanner)
+		banner = m.lockMissingBanner()
+		fmt.Fprintln(os.Stderr, banner)
 		if res.Lock, err = m.LockBackend(); err != nil {
 			return nil, err
 		}
@@ -74,11 +83,19 @@ func (m *Bitflow) Ci(ctx context.Context,
 		err  error
 		took time.Duration
 	}
+	var built []builtImage // set by the build part
 	parts := []*part{
 		{name: "test-backend", run: m.TestBackend},
 		{name: "test-frontend", run: m.TestFrontend},
 		{name: "audit", run: func(ctx context.Context) (string, error) { return m.Audit(ctx, failOn, allowUnreachableAdvisories) }},
-		{name: "build", run: m.Build},
+		{name: "build", run: func(ctx context.Context) (string, error) {
+			images, err := m.buildAll(ctx)
+			if err != nil {
+				return "", err
+			}
+			built = images
+			return imageTable(images), nil
+		}},
 	}
 	var wg sync.WaitGroup
 	for _, p := range parts {
@@ -92,7 +109,21 @@ func (m *Bitflow) Ci(ctx context.Context,
 	}
 	wg.Wait()
 
+	// Every built image must start before anyone deploys it (smoke.go).
+	smokePart := &part{name: "smoke"}
+	start := time.Now()
+	if built != nil {
+		smokePart.out, smokePart.err = m.smokeAll(ctx, built)
+	} else {
+		smokePart.err = errors.New("not started: the image builds failed")
+	}
+	smokePart.took = time.Since(start)
+	parts = append(parts, smokePart)
+
 	var summary, details strings.Builder
+	if res.LockResolved {
+		summary.WriteString(banner + "\n")
+	}
 	var errs []error
 	for _, p := range parts {
 		status := "PASS"
@@ -103,18 +134,23 @@ func (m *Bitflow) Ci(ctx context.Context,
 		fmt.Fprintf(&summary, "%s  %-13s %6.1fs\n", status, p.name, p.took.Seconds())
 		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, readable.Tail(p.out, 40))
 	}
-	if res.LockResolved {
-		summary.WriteString(lockMissingBanner + "\n")
-	}
 	if err := errors.Join(errs...); err != nil {
+		if res.LockResolved { // the lock line stays the first line people see
+			return nil, fmt.Errorf("%s\nci failed:\n%s\n%w", banner, summary.String(), err)
+		}
 		return nil, fmt.Errorf("ci failed:\n%s\n%w", summary.String(), err)
 	}
 	res.Report = summary.String() + details.String()
 	return res, nil
 }
 
-// lockMissingBanner is said on stderr and in the report when ci resolved the lock.
-const lockMissingBanner = `
-!!! bitflow-core/composer.lock is NOT COMMITTED. ci resolved it once and tested and audited
-!!! exactly that set. Commit it:  dagger call ci lock export --path bitflow-core/composer.lock
-!!! (or: dagger call lock-backend export --path bitflow-core/composer.lock) and git add it.`
+// lockMissingBanner is the first line of ci's report (and of its stderr) when
+// the source has no bitflow-core/composer.lock and ci resolved one.
+func (m *Bitflow) lockMissingBanner() string {
+	line := "!!! bitflow-core/composer.lock is MISSING: ci resolved one and tested exactly it; commit it: " +
+		"dagger call ci lock export --path bitflow-core/composer.lock && git add bitflow-core/composer.lock"
+	if m.ComposerOffline != nil {
+		line += " -- but NOT this one: it comes from machine-local archives (with-composer-offline) and pins old versions; commit the one real CI resolves from Packagist"
+	}
+	return line
+}

@@ -34,8 +34,9 @@ import (
 // --format json prints the same as a publish record with each image's build
 // and push (or retag) times: the input of summary --publish.
 //
-// All-or-nothing: every image that must be built is built first; if one
-// build fails nothing is pushed. Registry login: with-aws earlier in the
+// All-or-nothing: every image that must be built is built first, then
+// started as a service whose own health check must pass (the backend with
+// PostgreSQL and Redis); if one build or start fails nothing is pushed. Registry login: with-aws earlier in the
 // chain gives an ECR token (ecr.Login); --registry-username/--registry-password
 // log into any registry; with neither, anonymous (a local registry). Secrets
 // are never written to an env var or an image layer.
@@ -94,6 +95,12 @@ func (m *Bitflow) Publish(ctx context.Context,
 	built, err := syncAll(ctx, toBuild)
 	if err != nil {
 		return "", fmt.Errorf("nothing was pushed: %w", err)
+	}
+	// every new image must start (its health check passing) before any push
+	if len(built) > 0 {
+		if _, err := m.smokeAll(ctx, built); err != nil {
+			return "", fmt.Errorf("nothing was pushed: %w", err)
+		}
 	}
 	byApp := map[string]builtImage{}
 	for _, b := range built {
