@@ -52,6 +52,9 @@ case "${1:-}" in
     # The app without what a checkout may hold locally (vendor/, .env, a lock).
     mkdir -p "$dest"
     tar -C "$APP" --exclude=./vendor --exclude=./.env --exclude=./composer.lock -cf - . | tar -C "$dest" -xf -
+    # An empty .env: without one, Collision (`artisan test`) shows every test as a warning
+    # (Laravel 11 reads .env with @file_get_contents; Collision prints silenced warnings).
+    : >"$dest/.env"
     php -r '$f = $argv[1]; $j = json_decode(file_get_contents($f), true, 512, JSON_THROW_ON_ERROR);
             $j["require-dev"]["fakerphp/faker"] = "^1.15";
             file_put_contents($f, json_encode($j, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES)."\n");' "$dest/composer.json"
