@@ -121,9 +121,6 @@ func (m *Bitflow) Ci(ctx context.Context,
 	parts = append(parts, smokePart)
 
 	var summary, details strings.Builder
-	if res.LockResolved {
-		summary.WriteString(banner + "\n")
-	}
 	var errs []error
 	for _, p := range parts {
 		status := "PASS"
@@ -134,13 +131,17 @@ func (m *Bitflow) Ci(ctx context.Context,
 		fmt.Fprintf(&summary, "%s  %-13s %6.1fs\n", status, p.name, p.took.Seconds())
 		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, readable.Tail(p.out, 40))
 	}
-	if err := errors.Join(errs...); err != nil {
-		if res.LockResolved { // the lock line stays the first line people see
-			return nil, fmt.Errorf("%s\nci failed:\n%s\n%w", banner, summary.String(), err)
-		}
-		return nil, fmt.Errorf("ci failed:\n%s\n%w", summary.String(), err)
+	if smokePart.out != "" { // the starts' table belongs with the verdict, also when ci fails
+		summary.WriteString("\n" + smokePart.out)
 	}
-	res.Report = summary.String() + details.String()
+	first := ""
+	if res.LockResolved {
+		first = banner + "\n"
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("%sci failed:\n%s\n%w", first, summary.String(), err)
+	}
+	res.Report = first + summary.String() + details.String()
 	return res, nil
 }
 

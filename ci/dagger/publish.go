@@ -98,8 +98,8 @@ func (m *Bitflow) Publish(ctx context.Context,
 	}
 	// every new image must start (its health check passing) before any push
 	if len(built) > 0 {
-		if _, err := m.smokeAll(ctx, built); err != nil {
-			return "", fmt.Errorf("nothing was pushed: %w", err)
+		if table, err := m.smokeAll(ctx, built); err != nil {
+			return "", fmt.Errorf("nothing was pushed:\n%s%w", table, err)
 		}
 	}
 	byApp := map[string]builtImage{}

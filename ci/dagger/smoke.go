@@ -45,8 +45,8 @@ type smokeResult struct {
 // its own health check to pass (smoke.Parse: the Dockerfile's HEALTHCHECK,
 // else GET /health or /api/health on its EXPOSEd port). The backend runs with
 // PostgreSQL and Redis, each portal alone. It returns a table of image, check
-// and time, with the wall time of all starts; the error names every image
-// that did not start, each with the tail of its log.
+// and time, with the wall time of all starts (also when some failed); the
+// error names every image that did not start, each with the tail of its log.
 func (m *Bitflow) smokeAll(ctx context.Context, images []builtImage) (string, error) {
 	specs, err := m.imageSpecs(ctx)
 	if err != nil {
@@ -89,8 +89,8 @@ func (m *Bitflow) smokeAll(ctx context.Context, images []builtImage) (string, er
 	_ = w.Flush()
 	fmt.Fprintf(&b, "%d images started concurrently in %.1fs (wall time)\n", len(images), wall.Seconds())
 	if len(errs) > 0 {
-		return b.String(), fmt.Errorf("%d of %d images did not start (%s):\n%s\n%w",
-			len(failed), len(images), strings.Join(failed, ", "), b.String(), errors.Join(errs...))
+		return b.String(), fmt.Errorf("%d of %d images did not start (%s):\n%w",
+			len(failed), len(images), strings.Join(failed, ", "), errors.Join(errs...))
 	}
 	return b.String(), nil
 }
@@ -213,5 +213,9 @@ func (m *Bitflow) Smoke(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return m.smokeAll(ctx, images)
+	table, err := m.smokeAll(ctx, images)
+	if err != nil {
+		return "", fmt.Errorf("%s%w", table, err)
+	}
+	return table, nil
 }
