@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
 )
@@ -36,12 +37,14 @@ func (m *Bitflow) ServeBackend(ctx context.Context) (*dagger.Service, error) {
 // either run fails.
 //
 // Example: dagger call migrate-backend
+// +cache="never"
 func (m *Bitflow) MigrateBackend(ctx context.Context) (string, error) {
 	ctr, err := m.backendWithServices(ctx)
 	if err != nil {
 		return "", err
 	}
 	out, err := ctr.
+		WithEnvVariable("BITFLOW_MIGRATE_RUN", time.Now().UTC().Format(time.RFC3339Nano)). // runs every call
 		WithExec([]string{"php", "-r", waitForPostgres}).
 		WithExec([]string{"sh", "-c", "php artisan migrate --force && echo '--- again:' && php artisan migrate --force"}).
 		Stdout(ctx)

@@ -129,7 +129,9 @@ func (m *Bitflow) Ci(ctx context.Context,
 			errs = append(errs, fmt.Errorf("%s: %w", p.name, p.err))
 		}
 		fmt.Fprintf(&summary, "%s  %-13s %6.1fs\n", status, p.name, p.took.Seconds())
-		fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, readable.Tail(p.out, 40))
+		if p != smokePart { // its table follows the PASS/FAIL lines
+			fmt.Fprintf(&details, "\n=== %s ===\n%s", p.name, readable.Tail(p.out, 40))
+		}
 	}
 	if smokePart.out != "" { // the starts' table belongs with the verdict, also when ci fails
 		summary.WriteString("\n" + smokePart.out)
