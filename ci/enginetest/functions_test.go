@@ -42,7 +42,7 @@ func TestBuildBackendHasNoDevDependencies(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2")
 	var laravel, phpunit bool
 	r := sdkCall(t, 30*time.Minute, "build-backend", func(ctx context.Context) (s string, err error) {
-		img := pipeline(t).BuildBackend()
+		img := backendPipeline(t).BuildBackend()
 		if laravel, err = img.Exists(ctx, "vendor/laravel", client.ContainerExistsOpts{ExpectedType: client.ExistsTypeDirectoryType}); err != nil {
 			return "", err
 		}
@@ -68,7 +68,7 @@ func TestTestFrontend(t *testing.T) {
 func TestTestBackend(t *testing.T) {
 	requireImages(t, "php:8.3-cli", "postgres:16", "redis:7")
 	r := sdkCall(t, 30*time.Minute, "test-backend", func(ctx context.Context) (string, error) {
-		return pipeline(t).TestBackend(ctx)
+		return backendPipeline(t).TestBackend(ctx)
 	})
 	skipIfPackagistUnreachable(t, "test-backend", r)
 	out := mustSucceed(t, r)
@@ -119,7 +119,7 @@ func TestAuditRejectsBadThreshold(t *testing.T) {
 func TestLockBackend(t *testing.T) {
 	requireImages(t, "php:8.3-cli", "composer:2")
 	r := sdkCall(t, 30*time.Minute, "lock-backend", func(ctx context.Context) (string, error) {
-		return pipeline(t).LockBackend().Contents(ctx)
+		return backendPipeline(t).LockBackend().Contents(ctx)
 	})
 	skipIfPackagistUnreachable(t, "lock-backend", r)
 	if out := mustSucceed(t, r); !strings.Contains(out, `"laravel/framework"`) {
@@ -130,7 +130,7 @@ func TestLockBackend(t *testing.T) {
 func TestBuildAll(t *testing.T) {
 	requireImages(t, "php:8.3-apache", "composer:2", "node:26-bookworm-slim")
 	r := sdkCall(t, 60*time.Minute, "build", func(ctx context.Context) (string, error) {
-		return pipeline(t).Build(ctx)
+		return backendPipeline(t).Build(ctx)
 	})
 	if onlyTheBackendFailed(r) {
 		skipIfPackagistUnreachable(t, "build's backend image (the 14 portals built)", r)
@@ -146,7 +146,7 @@ func TestCi(t *testing.T) {
 	var resolved bool
 	var lock string
 	r := sdkCall(t, 90*time.Minute, "ci", func(ctx context.Context) (string, error) {
-		res := pipeline(t).Ci(client.CiOpts{AllowUnreachableAdvisories: true})
+		res := ciOf(backendPipeline(t), true)
 		report, err := res.Report(ctx)
 		if err != nil {
 			return "", err
@@ -174,4 +174,20 @@ func TestCi(t *testing.T) {
 	if !strings.Contains(lock, `"laravel/framework"`) {
 		t.Errorf("ci's lock (resolved: %v) has no laravel/framework:\n%s", resolved, lastLines(lock, 10))
 	}
+	// The lock line first, when there was no lock; every part passed (the
+	// audits only with their advisory APIs unreachable said so); 15 smoke starts.
+	first, _, _ := strings.Cut(r.stdout, "\n")
+	if resolved && (!strings.HasPrefix(first, "!!! bitflow-core/composer.lock is MISSING") ||
+		!strings.Contains(first, "dagger call ci lock export --path bitflow-core/composer.lock")) {
+		t.Errorf("the report's first line must say the lock is missing and how to commit it: %q", first)
+	}
+	for _, part := range []string{"test-backend", "test-frontend", "audit", "build", "smoke"} {
+		if !regexp.MustCompile(`(?m)^PASS  ` + part + `\s`).MatchString(r.stdout) {
+			t.Errorf("%s did not pass:\n%s", part, lastLines(r.stdout, 60))
+		}
+	}
+	if n := len(startedRow.FindAllString(r.stdout, -1)); n != 15 || !smokeWall.MatchString(r.stdout) {
+		t.Errorf("want the table of 15 started images with the wall time, got %d rows:\n%s", n, lastLines(r.stdout, 40))
+	}
+	t.Logf("ci:\n%s", lastLines(r.stdout, 80))
 }

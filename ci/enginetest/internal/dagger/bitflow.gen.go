@@ -40,16 +40,18 @@ func (r *Binding) AsBitflowEnvironment() *BitflowEnvironment { // bitflow (../..
 type Bitflow struct { // bitflow (../../ci/dagger/main.go:22:6)
 	query *querybuilder.Selection
 
-	audit        *string
-	build        *string
-	id           *ID
-	outcome      *string
-	plan         *string
-	planImages   *string
-	publish      *string
-	summary      *string
-	testBackend  *string
-	testFrontend *string
+	audit          *string
+	build          *string
+	id             *ID
+	migrateBackend *string
+	outcome        *string
+	plan           *string
+	planImages     *string
+	publish        *string
+	smoke          *string
+	summary        *string
+	testBackend    *string
+	testFrontend   *string
 }
 type WithBitflowFunc func(r *Bitflow) *Bitflow
 
@@ -151,7 +153,7 @@ func (r *Bitflow) Build(ctx context.Context) (string, error) { // bitflow (../..
 // Its context is bitflow-core without the tests and test tooling.
 //
 // Example: dagger call build-backend export --path backend.tar
-func (r *Bitflow) BuildBackend() *Container { // bitflow (../../ci/dagger/backend.go:108:1)
+func (r *Bitflow) BuildBackend() *Container { // bitflow (../../ci/dagger/backend.go:114:1)
 	q := r.query.Select("buildBackend")
 
 	return &Container{
@@ -184,11 +186,11 @@ type BitflowCiOpts struct {
 	//
 	//
 	// Default: "high"
-	FailOn string // bitflow (../../ci/dagger/ci_fn.go:48:2)
+	FailOn string // bitflow (../../ci/dagger/ci_fn.go:55:2)
 	//
 	// Report an unreachable advisory database as a warning instead of failing.
 	//
-	AllowUnreachableAdvisories bool // bitflow (../../ci/dagger/ci_fn.go:51:2)
+	AllowUnreachableAdvisories bool // bitflow (../../ci/dagger/ci_fn.go:58:2)
 }
 
 // Runs every check and all image builds concurrently: start here.
@@ -202,12 +204,19 @@ type BitflowCiOpts struct {
 // resolves it once (lock-backend), tests and audits exactly that set, says
 // loudly that it must be committed and returns it in its result.
 //
+// Then every built image is started as a service (smoke: the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently) and its own
+// health check must pass within a bound; an image that does not start fails
+// ci, named, with the end of its log.
+//
 // Every part runs to the end; the report lists each with PASS/FAIL and its
 // time, followed by each part's output, and the call fails if any part failed.
+// When ci resolved the lock, the report's (and the error's) first line says
+// the lock is missing and how to commit it.
 //
 // Example: dagger call ci --allow-unreachable-advisories report
 // Example: dagger call ci lock export --path bitflow-core/composer.lock
-func (r *Bitflow) Ci(opts ...BitflowCiOpts) *BitflowCiResult { // bitflow (../../ci/dagger/ci_fn.go:44:1)
+func (r *Bitflow) Ci(opts ...BitflowCiOpts) *BitflowCiResult { // bitflow (../../ci/dagger/ci_fn.go:51:1)
 	q := r.query.Select("ci")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `failOn` optional argument
@@ -450,6 +459,26 @@ func (r *Bitflow) LockBackend() *File { // bitflow (../../ci/dagger/lock.go:24:1
 	}
 }
 
+// Runs the migration task's command in the backend image against a fresh PostgreSQL.
+//
+// `php artisan migrate --force` (the ECS migration task's command) in the
+// production image with a throwaway PostgreSQL (--postgres-image), twice: the
+// second run must find nothing to migrate. Returns both outputs; fails when
+// either run fails.
+//
+// Example: dagger call migrate-backend
+func (r *Bitflow) MigrateBackend(ctx context.Context) (string, error) { // bitflow (../../ci/dagger/backend_serve.go:41:1)
+	if r.migrateBackend != nil {
+		return *r.migrateBackend, nil
+	}
+	q := r.query.Select("migrateBackend")
+
+	var response string
+
+	q = q.Bind(&response)
+	return response, q.Execute(ctx)
+}
+
 // Fails unless the release manifest records a succeeded run.
 //
 // The last step of the deploy and rollback jobs: deploy --allow-failure
@@ -603,15 +632,15 @@ type BitflowPlanImagesOpts struct {
 	//
 	//
 	// Default: "bitflow-"
-	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:153:2)
+	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:160:2)
 	//
 	// Registry user (with --registry-password) for a non-ECR registry.
 	//
-	RegistryUsername string // bitflow (../../ci/dagger/publish.go:156:2)
+	RegistryUsername string // bitflow (../../ci/dagger/publish.go:163:2)
 	//
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	//
-	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:159:2)
+	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:166:2)
 }
 
 // Says which images of this commit must be built: JSON for the workflow's build matrix.
@@ -622,7 +651,7 @@ type BitflowPlanImagesOpts struct {
 // an empty "app" list means every image can be reused.
 //
 // Example: dagger call with-aws ... plan-images --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com
-func (r *Bitflow) PlanImages(ctx context.Context, registry string, opts ...BitflowPlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:147:1)
+func (r *Bitflow) PlanImages(ctx context.Context, registry string, opts ...BitflowPlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:154:1)
 	if r.planImages != nil {
 		return *r.planImages, nil
 	}
@@ -656,29 +685,29 @@ type BitflowPublishOpts struct {
 	//
 	//
 	// Default: "bitflow-"
-	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:54:2)
+	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:55:2)
 	//
 	// Also move the "latest" tag to this release.
 	//
-	AlsoLatest bool // bitflow (../../ci/dagger/publish.go:57:2)
+	AlsoLatest bool // bitflow (../../ci/dagger/publish.go:58:2)
 	//
 	// Registry user (with --registry-password) for a non-ECR registry.
 	//
-	RegistryUsername string // bitflow (../../ci/dagger/publish.go:60:2)
+	RegistryUsername string // bitflow (../../ci/dagger/publish.go:61:2)
 	//
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	//
-	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:63:2)
+	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:64:2)
 	//
 	// Comma-separated apps to publish (default all): one runner of the workflow's build matrix.
 	//
-	Apps string // bitflow (../../ci/dagger/publish.go:66:2)
+	Apps string // bitflow (../../ci/dagger/publish.go:67:2)
 	//
 	// Output: table (people) or json (a publish record for summary --publish).
 	//
 	//
 	// Default: "table"
-	Format string // bitflow (../../ci/dagger/publish.go:70:2)
+	Format string // bitflow (../../ci/dagger/publish.go:71:2)
 }
 
 // Pushes every image of a release tagged with the git sha, building only what is new.
@@ -698,15 +727,16 @@ type BitflowPublishOpts struct {
 // --format json prints the same as a publish record with each image's build
 // and push (or retag) times: the input of summary --publish.
 //
-// All-or-nothing: every image that must be built is built first; if one
-// build fails nothing is pushed. Registry login: with-aws earlier in the
+// All-or-nothing: every image that must be built is built first, then
+// started as a service whose own health check must pass (the backend with
+// PostgreSQL and Redis); if one build or start fails nothing is pushed. Registry login: with-aws earlier in the
 // chain gives an ECR token (ecr.Login); --registry-username/--registry-password
 // log into any registry; with neither, anonymous (a local registry). Secrets
 // are never written to an env var or an image layer.
 //
 // Example: dagger call publish --registry 127.0.0.1:5000/bitflow --sha $(git rev-parse HEAD)
 // Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN publish --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com --sha $SHA
-func (r *Bitflow) Publish(ctx context.Context, registry string, sha string, opts ...BitflowPublishOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:46:1)
+func (r *Bitflow) Publish(ctx context.Context, registry string, sha string, opts ...BitflowPublishOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:47:1)
 	if r.publish != nil {
 		return *r.publish, nil
 	}
@@ -849,6 +879,50 @@ func (r *Bitflow) Rollback(env string, opts ...BitflowRollbackOpts) *File { // b
 	return &File{
 		query: q,
 	}
+}
+
+// Serves the backend image with PostgreSQL and Redis, migrated: try the API locally.
+//
+// The production image (build-backend) as a service on port 8000 (Apache,
+// as the image's non-root user), with a fresh PostgreSQL (--postgres-image)
+// and Redis (--redis-image) bound as hosts postgres and redis. It runs
+// `php artisan migrate --force` against that PostgreSQL, then the image's
+// own command. The port 80 the image inherits from php:8.3-apache is
+// dropped: nothing listens there and a service waits for every exposed port.
+//
+// Example: dagger call serve-backend up --ports 8000:8000
+func (r *Bitflow) ServeBackend() *Service { // bitflow (../../ci/dagger/backend_serve.go:21:1)
+	q := r.query.Select("serveBackend")
+
+	return &Service{
+		query: q,
+	}
+}
+
+// Builds every image of a release and starts each one: its own health check must pass.
+//
+// The smoke part of ci (publish does the same before it pushes): each image
+// (backend + 14 portals) runs as a Dagger service, the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently. The check is the
+// Dockerfile's HEALTHCHECK command, run from a second container of the same
+// image against the service (else GET /health or /api/health on the port it
+// EXPOSEs); it must pass within 90 s of the service listening. Ports an image
+// inherits but its Dockerfile does not EXPOSE (php:8.3-apache's 80) are
+// dropped so the service does not wait for them. Returns a table of image,
+// check and time, and the wall time of the starts; an image that does not
+// start fails the call, named, with the end of its log.
+//
+// Example: dagger call smoke
+func (r *Bitflow) Smoke(ctx context.Context) (string, error) { // bitflow (../../ci/dagger/smoke.go:211:1)
+	if r.smoke != nil {
+		return *r.smoke, nil
+	}
+	q := r.query.Select("smoke")
+
+	var response string
+
+	q = q.Bind(&response)
+	return response, q.Execute(ctx)
 }
 
 // BitflowSummaryOpts contains options for Bitflow.Summary
@@ -1009,6 +1083,32 @@ func (r *Bitflow) WithAws(opts ...BitflowWithAwsOpts) *Bitflow { // bitflow (../
 			q = q.Arg("endpoint", opts[i].Endpoint)
 		}
 	}
+
+	return &Bitflow{
+		query: q,
+	}
+}
+
+// Installs the backend's Composer packages from machine-local archives instead of Packagist.
+//
+// For machines that cannot reach Packagist (never real CI, where this is not
+// called and nothing changes): every backend build (lock-backend,
+// test-backend, build-backend, build, ci, publish) gets --archives (a
+// Composer cache directory: files/VENDOR/NAME/<sha1 of the dist URL>.zip) and
+// --metadata (a static Composer repository: packages.json and p2/) in its
+// build context as .composer-offline/; bitflow-core/docker/composer.sh then
+// runs Composer with Packagist off and those as its repository and cache.
+// The archives are made on each machine and never committed
+// (bitflow-core/README.md). A lock resolved this way pins old versions: test
+// with it, never commit it.
+//
+// Example: dagger call with-composer-offline --archives /opt/packagist-cache --metadata /work/shared/packagist/repo ci
+func (r *Bitflow) WithComposerOffline(archives *Directory, metadata *Directory) *Bitflow { // bitflow (../../ci/dagger/backend_offline.go:25:1)
+	assertNotNil("archives", archives)
+	assertNotNil("metadata", metadata)
+	q := r.query.Select("withComposerOffline")
+	q = q.Arg("archives", archives)
+	q = q.Arg("metadata", metadata)
 
 	return &Bitflow{
 		query: q,
@@ -1705,7 +1805,7 @@ func (r *Query) Build(ctx context.Context) (string, error) { // bitflow (../../c
 // Its context is bitflow-core without the tests and test tooling.
 //
 // Example: dagger call build-backend export --path backend.tar
-func (r *Query) BuildBackend() *Container { // bitflow (../../ci/dagger/backend.go:108:1)
+func (r *Query) BuildBackend() *Container { // bitflow (../../ci/dagger/backend.go:114:1)
 	q := r.query.Select("buildBackend")
 
 	return &Container{
@@ -1738,11 +1838,11 @@ type CiOpts struct {
 	//
 	//
 	// Default: "high"
-	FailOn string // bitflow (../../ci/dagger/ci_fn.go:48:2)
+	FailOn string // bitflow (../../ci/dagger/ci_fn.go:55:2)
 	//
 	// Report an unreachable advisory database as a warning instead of failing.
 	//
-	AllowUnreachableAdvisories bool // bitflow (../../ci/dagger/ci_fn.go:51:2)
+	AllowUnreachableAdvisories bool // bitflow (../../ci/dagger/ci_fn.go:58:2)
 }
 
 // Runs every check and all image builds concurrently: start here.
@@ -1756,12 +1856,19 @@ type CiOpts struct {
 // resolves it once (lock-backend), tests and audits exactly that set, says
 // loudly that it must be committed and returns it in its result.
 //
+// Then every built image is started as a service (smoke: the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently) and its own
+// health check must pass within a bound; an image that does not start fails
+// ci, named, with the end of its log.
+//
 // Every part runs to the end; the report lists each with PASS/FAIL and its
 // time, followed by each part's output, and the call fails if any part failed.
+// When ci resolved the lock, the report's (and the error's) first line says
+// the lock is missing and how to commit it.
 //
 // Example: dagger call ci --allow-unreachable-advisories report
 // Example: dagger call ci lock export --path bitflow-core/composer.lock
-func (r *Query) Ci(opts ...CiOpts) *BitflowCiResult { // bitflow (../../ci/dagger/ci_fn.go:44:1)
+func (r *Query) Ci(opts ...CiOpts) *BitflowCiResult { // bitflow (../../ci/dagger/ci_fn.go:51:1)
 	q := r.query.Select("ci")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `failOn` optional argument
@@ -1964,6 +2071,23 @@ func (r *Query) LockBackend() *File { // bitflow (../../ci/dagger/lock.go:24:1)
 	}
 }
 
+// Runs the migration task's command in the backend image against a fresh PostgreSQL.
+//
+// `php artisan migrate --force` (the ECS migration task's command) in the
+// production image with a throwaway PostgreSQL (--postgres-image), twice: the
+// second run must find nothing to migrate. Returns both outputs; fails when
+// either run fails.
+//
+// Example: dagger call migrate-backend
+func (r *Query) MigrateBackend(ctx context.Context) (string, error) { // bitflow (../../ci/dagger/backend_serve.go:41:1)
+	q := r.query.Select("migrateBackend")
+
+	var response string
+
+	q = q.Bind(&response)
+	return response, q.Execute(ctx)
+}
+
 // Fails unless the release manifest records a succeeded run.
 //
 // The last step of the deploy and rollback jobs: deploy --allow-failure
@@ -2111,15 +2235,15 @@ type PlanImagesOpts struct {
 	//
 	//
 	// Default: "bitflow-"
-	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:153:2)
+	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:160:2)
 	//
 	// Registry user (with --registry-password) for a non-ECR registry.
 	//
-	RegistryUsername string // bitflow (../../ci/dagger/publish.go:156:2)
+	RegistryUsername string // bitflow (../../ci/dagger/publish.go:163:2)
 	//
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	//
-	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:159:2)
+	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:166:2)
 }
 
 // Says which images of this commit must be built: JSON for the workflow's build matrix.
@@ -2130,7 +2254,7 @@ type PlanImagesOpts struct {
 // an empty "app" list means every image can be reused.
 //
 // Example: dagger call with-aws ... plan-images --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com
-func (r *Query) PlanImages(ctx context.Context, registry string, opts ...PlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:147:1)
+func (r *Query) PlanImages(ctx context.Context, registry string, opts ...PlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:154:1)
 	q := r.query.Select("planImages")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `repositoryPrefix` optional argument
@@ -2161,29 +2285,29 @@ type PublishOpts struct {
 	//
 	//
 	// Default: "bitflow-"
-	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:54:2)
+	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:55:2)
 	//
 	// Also move the "latest" tag to this release.
 	//
-	AlsoLatest bool // bitflow (../../ci/dagger/publish.go:57:2)
+	AlsoLatest bool // bitflow (../../ci/dagger/publish.go:58:2)
 	//
 	// Registry user (with --registry-password) for a non-ECR registry.
 	//
-	RegistryUsername string // bitflow (../../ci/dagger/publish.go:60:2)
+	RegistryUsername string // bitflow (../../ci/dagger/publish.go:61:2)
 	//
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	//
-	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:63:2)
+	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:64:2)
 	//
 	// Comma-separated apps to publish (default all): one runner of the workflow's build matrix.
 	//
-	Apps string // bitflow (../../ci/dagger/publish.go:66:2)
+	Apps string // bitflow (../../ci/dagger/publish.go:67:2)
 	//
 	// Output: table (people) or json (a publish record for summary --publish).
 	//
 	//
 	// Default: "table"
-	Format string // bitflow (../../ci/dagger/publish.go:70:2)
+	Format string // bitflow (../../ci/dagger/publish.go:71:2)
 }
 
 // Pushes every image of a release tagged with the git sha, building only what is new.
@@ -2203,15 +2327,16 @@ type PublishOpts struct {
 // --format json prints the same as a publish record with each image's build
 // and push (or retag) times: the input of summary --publish.
 //
-// All-or-nothing: every image that must be built is built first; if one
-// build fails nothing is pushed. Registry login: with-aws earlier in the
+// All-or-nothing: every image that must be built is built first, then
+// started as a service whose own health check must pass (the backend with
+// PostgreSQL and Redis); if one build or start fails nothing is pushed. Registry login: with-aws earlier in the
 // chain gives an ECR token (ecr.Login); --registry-username/--registry-password
 // log into any registry; with neither, anonymous (a local registry). Secrets
 // are never written to an env var or an image layer.
 //
 // Example: dagger call publish --registry 127.0.0.1:5000/bitflow --sha $(git rev-parse HEAD)
 // Example: dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN publish --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com --sha $SHA
-func (r *Query) Publish(ctx context.Context, registry string, sha string, opts ...PublishOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:46:1)
+func (r *Query) Publish(ctx context.Context, registry string, sha string, opts ...PublishOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:47:1)
 	q := r.query.Select("publish")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `repositoryPrefix` optional argument
@@ -2351,6 +2476,47 @@ func (r *Query) Rollback(env string, opts ...RollbackOpts) *File { // bitflow (.
 	return &File{
 		query: q,
 	}
+}
+
+// Serves the backend image with PostgreSQL and Redis, migrated: try the API locally.
+//
+// The production image (build-backend) as a service on port 8000 (Apache,
+// as the image's non-root user), with a fresh PostgreSQL (--postgres-image)
+// and Redis (--redis-image) bound as hosts postgres and redis. It runs
+// `php artisan migrate --force` against that PostgreSQL, then the image's
+// own command. The port 80 the image inherits from php:8.3-apache is
+// dropped: nothing listens there and a service waits for every exposed port.
+//
+// Example: dagger call serve-backend up --ports 8000:8000
+func (r *Query) ServeBackend() *Service { // bitflow (../../ci/dagger/backend_serve.go:21:1)
+	q := r.query.Select("serveBackend")
+
+	return &Service{
+		query: q,
+	}
+}
+
+// Builds every image of a release and starts each one: its own health check must pass.
+//
+// The smoke part of ci (publish does the same before it pushes): each image
+// (backend + 14 portals) runs as a Dagger service, the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently. The check is the
+// Dockerfile's HEALTHCHECK command, run from a second container of the same
+// image against the service (else GET /health or /api/health on the port it
+// EXPOSEs); it must pass within 90 s of the service listening. Ports an image
+// inherits but its Dockerfile does not EXPOSE (php:8.3-apache's 80) are
+// dropped so the service does not wait for them. Returns a table of image,
+// check and time, and the wall time of the starts; an image that does not
+// start fails the call, named, with the end of its log.
+//
+// Example: dagger call smoke
+func (r *Query) Smoke(ctx context.Context) (string, error) { // bitflow (../../ci/dagger/smoke.go:211:1)
+	q := r.query.Select("smoke")
+
+	var response string
+
+	q = q.Bind(&response)
+	return response, q.Execute(ctx)
 }
 
 // SummaryOpts contains options for Query.Summary
@@ -2502,6 +2668,32 @@ func (r *Query) WithAws(opts ...WithAwsOpts) *Bitflow { // bitflow (../../ci/dag
 			q = q.Arg("endpoint", opts[i].Endpoint)
 		}
 	}
+
+	return &Bitflow{
+		query: q,
+	}
+}
+
+// Installs the backend's Composer packages from machine-local archives instead of Packagist.
+//
+// For machines that cannot reach Packagist (never real CI, where this is not
+// called and nothing changes): every backend build (lock-backend,
+// test-backend, build-backend, build, ci, publish) gets --archives (a
+// Composer cache directory: files/VENDOR/NAME/<sha1 of the dist URL>.zip) and
+// --metadata (a static Composer repository: packages.json and p2/) in its
+// build context as .composer-offline/; bitflow-core/docker/composer.sh then
+// runs Composer with Packagist off and those as its repository and cache.
+// The archives are made on each machine and never committed
+// (bitflow-core/README.md). A lock resolved this way pins old versions: test
+// with it, never commit it.
+//
+// Example: dagger call with-composer-offline --archives /opt/packagist-cache --metadata /work/shared/packagist/repo ci
+func (r *Query) WithComposerOffline(archives *Directory, metadata *Directory) *Bitflow { // bitflow (../../ci/dagger/backend_offline.go:25:1)
+	assertNotNil("archives", archives)
+	assertNotNil("metadata", metadata)
+	q := r.query.Select("withComposerOffline")
+	q = q.Arg("archives", archives)
+	q = q.Arg("metadata", metadata)
 
 	return &Bitflow{
 		query: q,

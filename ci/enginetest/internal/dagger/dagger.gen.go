@@ -14027,55 +14027,55 @@ type WithOpts struct {
 	// The repository to work on. Defaults to the directory holding dagger.json;
 	// dependency and build outputs are never uploaded.
 	//
-	Source *Directory // bitflow (../../ci/dagger/main.go:95:2)
+	Source *Directory // bitflow (../../ci/dagger/main.go:99:2)
 	//
 	// PHP 8.3 CLI image: the base of bitflow-core/Dockerfile's test stage
 	// (build arg PHP_CLI_IMAGE; the stage adds the extensions and Composer).
 	//
 	//
 	// Default: "php:8.3-cli"
-	PhpImage string // bitflow (../../ci/dagger/main.go:100:2)
+	PhpImage string // bitflow (../../ci/dagger/main.go:104:2)
 	//
 	// Node.js 26 LTS image (tests, pnpm audit, portal builds: build arg NODE_IMAGE;
 	// bitflow-frontend/.node-version names the exact version CI tests with).
 	//
 	//
 	// Default: "node:26-bookworm-slim"
-	NodeImage string // bitflow (../../ci/dagger/main.go:105:2)
+	NodeImage string // bitflow (../../ci/dagger/main.go:109:2)
 	//
 	// Runtime base of the portal images (build arg RUNTIME_IMAGE).
 	//
 	//
 	// Default: "node:26-bookworm-slim"
-	FrontendRuntimeImage string // bitflow (../../ci/dagger/main.go:109:2)
+	FrontendRuntimeImage string // bitflow (../../ci/dagger/main.go:113:2)
 	//
 	// PostgreSQL 16 image started as a service by test-backend.
 	//
 	//
 	// Default: "postgres:16"
-	PostgresImage string // bitflow (../../ci/dagger/main.go:113:2)
+	PostgresImage string // bitflow (../../ci/dagger/main.go:117:2)
 	//
 	// Redis 7 image started as a service by test-backend.
 	//
 	//
 	// Default: "redis:7"
-	RedisImage string // bitflow (../../ci/dagger/main.go:117:2)
+	RedisImage string // bitflow (../../ci/dagger/main.go:121:2)
 	//
 	// Base of the backend image: PHP 8.3 with Apache (build arg PHP_IMAGE).
 	//
 	//
 	// Default: "php:8.3-apache"
-	BackendRuntimeImage string // bitflow (../../ci/dagger/main.go:121:2)
+	BackendRuntimeImage string // bitflow (../../ci/dagger/main.go:125:2)
 	//
 	// Composer image for the backend image's --no-dev install (build arg COMPOSER_IMAGE).
 	//
 	//
 	// Default: "composer:2"
-	ComposerImage string // bitflow (../../ci/dagger/main.go:125:2)
+	ComposerImage string // bitflow (../../ci/dagger/main.go:129:2)
 	//
 	// Extra KEY=VALUE build args for bitflow-core/Dockerfile. Repeatable.
 	//
-	BackendBuildArg []string // bitflow (../../ci/dagger/main.go:128:2)
+	BackendBuildArg []string // bitflow (../../ci/dagger/main.go:132:2)
 }
 
 // New configures the pipeline. All flags are optional.

@@ -142,8 +142,15 @@ func Changeset() *dagger.Changeset {
 // resolves it once (lock-backend), tests and audits exactly that set, says
 // loudly that it must be committed and returns it in its result.
 //
+// Then every built image is started as a service (smoke: the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently) and its own
+// health check must pass within a bound; an image that does not start fails
+// ci, named, with the end of its log.
+//
 // Every part runs to the end; the report lists each with PASS/FAIL and its
 // time, followed by each part's output, and the call fails if any part failed.
+// When ci resolved the lock, the report's (and the error's) first line says
+// the lock is missing and how to commit it.
 //
 // Example: dagger call ci --allow-unreachable-advisories report
 // Example: dagger call ci lock export --path bitflow-core/composer.lock
@@ -762,6 +769,19 @@ func LockBackend() *dagger.File {
 	return client.LockBackend()
 }
 
+// Runs the migration task's command in the backend image against a fresh PostgreSQL.
+//
+// `php artisan migrate --force` (the ECS migration task's command) in the
+// production image with a throwaway PostgreSQL (--postgres-image), twice: the
+// second run must find nothing to migrate. Returns both outputs; fails when
+// either run fails.
+//
+// Example: dagger call migrate-backend
+func MigrateBackend(ctx context.Context) (string, error) {
+	client := initClient()
+	return client.MigrateBackend(ctx)
+}
+
 // Create a new module.
 func Module() *dagger.Module {
 	client := initClient()
@@ -837,8 +857,9 @@ func PlanImages(ctx context.Context, registry string, opts ...dagger.PlanImagesO
 // --format json prints the same as a publish record with each image's build
 // and push (or retag) times: the input of summary --publish.
 //
-// All-or-nothing: every image that must be built is built first; if one
-// build fails nothing is pushed. Registry login: with-aws earlier in the
+// All-or-nothing: every image that must be built is built first, then
+// started as a service whose own health check must pass (the backend with
+// PostgreSQL and Redis); if one build or start fails nothing is pushed. Registry login: with-aws earlier in the
 // chain gives an ECR token (ecr.Login); --registry-username/--registry-password
 // log into any registry; with neither, anonymous (a local registry). Secrets
 // are never written to an env var or an image layer.
@@ -871,12 +892,46 @@ func Secret(uri string, opts ...dagger.SecretOpts) *dagger.Secret {
 	return client.Secret(uri, opts...)
 }
 
+// Serves the backend image with PostgreSQL and Redis, migrated: try the API locally.
+//
+// The production image (build-backend) as a service on port 8000 (Apache,
+// as the image's non-root user), with a fresh PostgreSQL (--postgres-image)
+// and Redis (--redis-image) bound as hosts postgres and redis. It runs
+// `php artisan migrate --force` against that PostgreSQL, then the image's
+// own command. The port 80 the image inherits from php:8.3-apache is
+// dropped: nothing listens there and a service waits for every exposed port.
+//
+// Example: dagger call serve-backend up --ports 8000:8000
+func ServeBackend() *dagger.Service {
+	client := initClient()
+	return client.ServeBackend()
+}
+
 // Sets a secret given a user defined name to its plaintext and returns the secret.
 //
 // The plaintext value is limited to a size of 128000 bytes.
 func SetSecret(name string, plaintext string) *dagger.Secret {
 	client := initClient()
 	return client.SetSecret(name, plaintext)
+}
+
+// Builds every image of a release and starts each one: its own health check must pass.
+//
+// The smoke part of ci (publish does the same before it pushes): each image
+// (backend + 14 portals) runs as a Dagger service, the backend with
+// PostgreSQL and Redis, each portal alone, all concurrently. The check is the
+// Dockerfile's HEALTHCHECK command, run from a second container of the same
+// image against the service (else GET /health or /api/health on the port it
+// EXPOSEs); it must pass within 90 s of the service listening. Ports an image
+// inherits but its Dockerfile does not EXPOSE (php:8.3-apache's 80) are
+// dropped so the service does not wait for them. Returns a table of image,
+// check and time, and the wall time of the starts; an image that does not
+// start fails the call, named, with the end of its log.
+//
+// Example: dagger call smoke
+func Smoke(ctx context.Context) (string, error) {
+	client := initClient()
+	return client.Smoke(ctx)
 }
 
 // Creates source map metadata.
@@ -963,6 +1018,25 @@ func With(opts ...dagger.WithOpts) *dagger.Query {
 func WithAws(opts ...dagger.WithAwsOpts) *dagger.Bitflow {
 	client := initClient()
 	return client.WithAws(opts...)
+}
+
+// Installs the backend's Composer packages from machine-local archives instead of Packagist.
+//
+// For machines that cannot reach Packagist (never real CI, where this is not
+// called and nothing changes): every backend build (lock-backend,
+// test-backend, build-backend, build, ci, publish) gets --archives (a
+// Composer cache directory: files/VENDOR/NAME/<sha1 of the dist URL>.zip) and
+// --metadata (a static Composer repository: packages.json and p2/) in its
+// build context as .composer-offline/; bitflow-core/docker/composer.sh then
+// runs Composer with Packagist off and those as its repository and cache.
+// The archives are made on each machine and never committed
+// (bitflow-core/README.md). A lock resolved this way pins old versions: test
+// with it, never commit it.
+//
+// Example: dagger call with-composer-offline --archives /opt/packagist-cache --metadata /work/shared/packagist/repo ci
+func WithComposerOffline(archives *dagger.Directory, metadata *dagger.Directory) *dagger.Bitflow {
+	client := initClient()
+	return client.WithComposerOffline(archives, metadata)
 }
 
 // Reports deploys and rollbacks to GitHub: a Deployment and a commit status.
