@@ -66,6 +66,9 @@ describe("templates/Dockerfile", () => {
     const build = df.slice(df.indexOf("AS build"), df.lastIndexOf("\nFROM "));
     // Turbopack's build cache (.next/cache) is this app's own cache mount, not a layer.
     expect(build).toContain("--mount=type=cache,id=bitflow-next-{{name}},target=/repo/apps/{{name}}/.next/cache,sharing=locked");
+    // node_modules and the build output leave in the step that made them, so the stage's snapshot lacks them;
+    // the cache mount stays.
+    expect(build).toMatch(/&& rm -rf node_modules apps\/\{\{name\}\}\/node_modules packages\/\*\/node_modules \\\n && find apps\/\{\{name\}\}\/\.next -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf \{\} \+\n/);
     for (const gathered of ["apps/{{name}}/.next/standalone/. runtime/", "apps/{{name}}/.next/static runtime/apps/{{name}}/.next/static", "apps/{{name}}/public runtime/apps/{{name}}/public"]) {
       expect(build).toContain(`cp -a ${gathered}`);
     }
