@@ -13,10 +13,12 @@
 #       number that counts: each run's seconds and the median),
 #       `node --version` inside the built image, its root filesystem size and
 #       the size of its exported OCI tarball.
-#   scripts/bench.sh engine-all
+#   scripts/bench.sh engine-all [cold]
 #       the 14 portals published to the engine's local registry
 #       (127.0.0.1:5000) from a scratch copy with packages/shared changed by one
 #       line, so every portal image is rebuilt: the publish time and its table.
+#       With `cold`, the scratch Dockerfiles use new ids for the Turbopack cache
+#       mounts, so every `next build` starts from an empty cache.
 #
 # BENCH_DAGGER_ARGS adds constructor flags (e.g. --node-image=...).
 set -euo pipefail
@@ -81,13 +83,18 @@ engine_all() {
   scratch_copy
   dir="$SCRATCH"
   echo "// bench: one-line change $(date +%s)" >> "$dir/bitflow-frontend/packages/shared/src/apps.ts"
+  if [ "${1:-}" = cold ]; then
+    # New ids for the per-app Turbopack cache mounts: every next build starts empty.
+    sed -i "s/id=bitflow-next-/id=bench-$(date +%s)-next-/" "$dir"/bitflow-frontend/apps/*/Dockerfile
+  fi
   list="$(node -p 'require("./apps.json").map((a) => a.name).join(",")')"
   t0="$(now)"
   # shellcheck disable=SC2086
-  (cd "$dir" && dagger --progress=plain call ${BENCH_DAGGER_ARGS:-} publish --registry 127.0.0.1:5000/bench --sha "bench-$(date +%s)" --apps "$list") > "$dir/publish.out" 2> "$dir/publish.log" || { tail -n 40 "$dir/publish.log" >&2; exit 1; }
+  (cd "$dir" && dagger --progress=plain call ${BENCH_DAGGER_ARGS:-} publish --registry 127.0.0.1:5000/bench --sha "$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')" --apps "$list") > "$dir/publish.out" 2> "$dir/publish.log" || { tail -n 40 "$dir/publish.log" >&2; exit 1; }
   t1="$(now)"
+  cp "$dir/publish.log" /tmp/bitflow-bench-engine-all.log
   cat "$dir/publish.out"
-  echo "bench engine-all: 14 portals built and published after a packages/shared change: $(secs "$t0" "$t1") s"
+  echo "bench engine-all${1:+ $1}: 14 portals built and published after a packages/shared change: $(secs "$t0" "$t1") s (engine log: /tmp/bitflow-bench-engine-all.log)"
 }
 
 case "${1:-}" in
