@@ -70,6 +70,7 @@ func (r Bitflow) MarshalJSON() ([]byte, error) {
 		BackendRuntimeImage   string
 		ComposerImage         string
 		BackendBuildArgs      []string
+		ComposerOffline       *dagger.Directory
 		AwsAccessKeyID        *dagger.Secret
 		AwsSecretAccessKey    *dagger.Secret
 		AwsSessionToken       *dagger.Secret
@@ -95,6 +96,7 @@ func (r Bitflow) MarshalJSON() ([]byte, error) {
 	concrete.BackendRuntimeImage = r.BackendRuntimeImage
 	concrete.ComposerImage = r.ComposerImage
 	concrete.BackendBuildArgs = r.BackendBuildArgs
+	concrete.ComposerOffline = r.ComposerOffline
 	concrete.AwsAccessKeyID = r.AwsAccessKeyID
 	concrete.AwsSecretAccessKey = r.AwsSecretAccessKey
 	concrete.AwsSessionToken = r.AwsSessionToken
@@ -124,6 +126,7 @@ func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 		BackendRuntimeImage   string
 		ComposerImage         string
 		BackendBuildArgs      []string
+		ComposerOffline       *dagger.Directory
 		AwsAccessKeyID        *dagger.Secret
 		AwsSecretAccessKey    *dagger.Secret
 		AwsSessionToken       *dagger.Secret
@@ -153,6 +156,7 @@ func (r *Bitflow) UnmarshalJSON(bs []byte) error {
 	r.BackendRuntimeImage = concrete.BackendRuntimeImage
 	r.ComposerImage = concrete.ComposerImage
 	r.BackendBuildArgs = concrete.BackendBuildArgs
+	r.ComposerOffline = concrete.ComposerOffline
 	r.AwsAccessKeyID = concrete.AwsAccessKeyID
 	r.AwsSecretAccessKey = concrete.AwsSecretAccessKey
 	r.AwsSessionToken = concrete.AwsSessionToken
@@ -552,6 +556,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*Bitflow).LockBackend(&parent)
+		case "MigrateBackend":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Bitflow).MigrateBackend(&parent, ctx)
 		case "Outcome":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -846,6 +857,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).Rollback(&parent, ctx, env, sha, manifest, force, allowFailure, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
+		case "ServeBackend":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Bitflow).ServeBackend(&parent, ctx)
+		case "Smoke":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Bitflow).Smoke(&parent, ctx)
 		case "Summary":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -937,6 +962,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Bitflow).WithAws(&parent, roleArn, webIdentityToken, accessKeyId, secretAccessKey, sessionToken, region, endpoint)
+		case "WithComposerOffline":
+			var parent Bitflow
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var archives *dagger.Directory
+			if inputArgs["archives"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["archives"]), &archives)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg archives", err))
+				}
+			}
+			var metadata *dagger.Directory
+			if inputArgs["metadata"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["metadata"]), &metadata)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg metadata", err))
+				}
+			}
+			return (*Bitflow).WithComposerOffline(&parent, archives, metadata), nil
 		case "WithGithub":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

@@ -80,6 +80,9 @@ func (m *Bitflow) Publish(ctx context.Context,
 	if err != nil {
 		return "", err
 	}
+	if err := m.checkPublishable(r.specs); err != nil {
+		return "", err
+	}
 	images, err := r.decide(ctx)
 	if err != nil {
 		return "", err

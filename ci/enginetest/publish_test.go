@@ -3,6 +3,8 @@ package enginetest
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,5 +79,25 @@ func TestPublishValidatesBeforeBuilding(t *testing.T) {
 		if strings.Contains(r.stderr, "build-backend") || strings.Contains(r.stderr, "pnpm fetch") {
 			t.Errorf("%s %s %+v: something was built before validation failed", tc.registry, tc.sha, tc.opts)
 		}
+	}
+}
+
+// TestPublishRefusesABackendFromOfflineArchives: a backend image built from
+// with-composer-offline's machine-local archives is never published (its
+// input tag does not cover the archives); the portals alone still can be.
+func TestPublishRefusesABackendFromOfflineArchives(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	host := engine(t).Host()
+	r := sdkCall(t, 10*time.Minute, "with-composer-offline … publish", func(ctx context.Context) (string, error) {
+		return pipeline(t).WithComposerOffline(host.Directory(dir), host.Directory(dir)).Publish(ctx, "127.0.0.1:5000/refused", "abc1234")
+	})
+	if r.err == nil || !strings.Contains(r.stderr, "machine-local archives") {
+		t.Fatalf("a backend from offline archives was published or the refusal is unexplained: %v\n%s", r.err, lastLines(r.stderr, 20))
+	}
+	if strings.Contains(r.stderr, "composer install") || strings.Contains(r.stderr, "pnpm fetch") {
+		t.Error("something was built before the refusal")
 	}
 }

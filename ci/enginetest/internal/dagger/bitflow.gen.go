@@ -632,15 +632,15 @@ type BitflowPlanImagesOpts struct {
 	//
 	//
 	// Default: "bitflow-"
-	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:160:2)
+	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:163:2)
 	//
 	// Registry user (with --registry-password) for a non-ECR registry.
 	//
-	RegistryUsername string // bitflow (../../ci/dagger/publish.go:163:2)
+	RegistryUsername string // bitflow (../../ci/dagger/publish.go:166:2)
 	//
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	//
-	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:166:2)
+	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:169:2)
 }
 
 // Says which images of this commit must be built: JSON for the workflow's build matrix.
@@ -651,7 +651,7 @@ type BitflowPlanImagesOpts struct {
 // an empty "app" list means every image can be reused.
 //
 // Example: dagger call with-aws ... plan-images --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com
-func (r *Bitflow) PlanImages(ctx context.Context, registry string, opts ...BitflowPlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:154:1)
+func (r *Bitflow) PlanImages(ctx context.Context, registry string, opts ...BitflowPlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:157:1)
 	if r.planImages != nil {
 		return *r.planImages, nil
 	}
@@ -1093,17 +1093,17 @@ func (r *Bitflow) WithAws(opts ...BitflowWithAwsOpts) *Bitflow { // bitflow (../
 //
 // For machines that cannot reach Packagist (never real CI, where this is not
 // called and nothing changes): every backend build (lock-backend,
-// test-backend, build-backend, build, ci, publish) gets --archives (a
+// test-backend, build-backend, build, ci) gets --archives (a
 // Composer cache directory: files/VENDOR/NAME/<sha1 of the dist URL>.zip) and
 // --metadata (a static Composer repository: packages.json and p2/) in its
 // build context as .composer-offline/; bitflow-core/docker/composer.sh then
 // runs Composer with Packagist off and those as its repository and cache.
 // The archives are made on each machine and never committed
 // (bitflow-core/README.md). A lock resolved this way pins old versions: test
-// with it, never commit it.
+// with it, never commit it; publish refuses a backend image built from them.
 //
 // Example: dagger call with-composer-offline --archives /opt/packagist-cache --metadata /work/shared/packagist/repo ci
-func (r *Bitflow) WithComposerOffline(archives *Directory, metadata *Directory) *Bitflow { // bitflow (../../ci/dagger/backend_offline.go:25:1)
+func (r *Bitflow) WithComposerOffline(archives *Directory, metadata *Directory) *Bitflow { // bitflow (../../ci/dagger/backend_offline.go:29:1)
 	assertNotNil("archives", archives)
 	assertNotNil("metadata", metadata)
 	q := r.query.Select("withComposerOffline")
@@ -2235,15 +2235,15 @@ type PlanImagesOpts struct {
 	//
 	//
 	// Default: "bitflow-"
-	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:160:2)
+	RepositoryPrefix string // bitflow (../../ci/dagger/publish.go:163:2)
 	//
 	// Registry user (with --registry-password) for a non-ECR registry.
 	//
-	RegistryUsername string // bitflow (../../ci/dagger/publish.go:163:2)
+	RegistryUsername string // bitflow (../../ci/dagger/publish.go:166:2)
 	//
 	// Registry password or token, e.g. env:REGISTRY_TOKEN.
 	//
-	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:166:2)
+	RegistryPassword *Secret // bitflow (../../ci/dagger/publish.go:169:2)
 }
 
 // Says which images of this commit must be built: JSON for the workflow's build matrix.
@@ -2254,7 +2254,7 @@ type PlanImagesOpts struct {
 // an empty "app" list means every image can be reused.
 //
 // Example: dagger call with-aws ... plan-images --registry 123456789012.dkr.ecr.us-east-1.amazonaws.com
-func (r *Query) PlanImages(ctx context.Context, registry string, opts ...PlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:154:1)
+func (r *Query) PlanImages(ctx context.Context, registry string, opts ...PlanImagesOpts) (string, error) { // bitflow (../../ci/dagger/publish.go:157:1)
 	q := r.query.Select("planImages")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `repositoryPrefix` optional argument
@@ -2678,17 +2678,17 @@ func (r *Query) WithAws(opts ...WithAwsOpts) *Bitflow { // bitflow (../../ci/dag
 //
 // For machines that cannot reach Packagist (never real CI, where this is not
 // called and nothing changes): every backend build (lock-backend,
-// test-backend, build-backend, build, ci, publish) gets --archives (a
+// test-backend, build-backend, build, ci) gets --archives (a
 // Composer cache directory: files/VENDOR/NAME/<sha1 of the dist URL>.zip) and
 // --metadata (a static Composer repository: packages.json and p2/) in its
 // build context as .composer-offline/; bitflow-core/docker/composer.sh then
 // runs Composer with Packagist off and those as its repository and cache.
 // The archives are made on each machine and never committed
 // (bitflow-core/README.md). A lock resolved this way pins old versions: test
-// with it, never commit it.
+// with it, never commit it; publish refuses a backend image built from them.
 //
 // Example: dagger call with-composer-offline --archives /opt/packagist-cache --metadata /work/shared/packagist/repo ci
-func (r *Query) WithComposerOffline(archives *Directory, metadata *Directory) *Bitflow { // bitflow (../../ci/dagger/backend_offline.go:25:1)
+func (r *Query) WithComposerOffline(archives *Directory, metadata *Directory) *Bitflow { // bitflow (../../ci/dagger/backend_offline.go:29:1)
 	assertNotNil("archives", archives)
 	assertNotNil("metadata", metadata)
 	q := r.query.Select("withComposerOffline")

@@ -1024,14 +1024,14 @@ func WithAws(opts ...dagger.WithAwsOpts) *dagger.Bitflow {
 //
 // For machines that cannot reach Packagist (never real CI, where this is not
 // called and nothing changes): every backend build (lock-backend,
-// test-backend, build-backend, build, ci, publish) gets --archives (a
+// test-backend, build-backend, build, ci) gets --archives (a
 // Composer cache directory: files/VENDOR/NAME/<sha1 of the dist URL>.zip) and
 // --metadata (a static Composer repository: packages.json and p2/) in its
 // build context as .composer-offline/; bitflow-core/docker/composer.sh then
 // runs Composer with Packagist off and those as its repository and cache.
 // The archives are made on each machine and never committed
 // (bitflow-core/README.md). A lock resolved this way pins old versions: test
-// with it, never commit it.
+// with it, never commit it; publish refuses a backend image built from them.
 //
 // Example: dagger call with-composer-offline --archives /opt/packagist-cache --metadata /work/shared/packagist/repo ci
 func WithComposerOffline(archives *dagger.Directory, metadata *dagger.Directory) *dagger.Bitflow {
