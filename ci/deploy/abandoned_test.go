@@ -24,8 +24,8 @@ import (
 func TestKilledRunIsClosedAsAbandonedAndARollbackOfWhatECSRevertedIsRefused(t *testing.T) {
 	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
 	n.onLine = func(l string) {
-		if strings.Contains(l, "paused at hook") && !n.killed.Load() {
-			n.killed.Store(true) // SIGKILL: no further call, no record written, the lock not released
+		if strings.Contains(l, "paused at hook") && !n.sw.Killed() {
+			n.sw.Kill(nil) // SIGKILL: no further call, no record written, the lock not released
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -37,7 +37,7 @@ func TestKilledRunIsClosedAsAbandonedAndARollbackOfWhatECSRevertedIsRefused(t *t
 	sd := n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusRollbackSuccessful)
 	cancel()
 	dead := <-done
-	n.killed.Store(false) // another runner, on a machine that works
+	n.sw.Revive() // another runner, on a machine that works
 
 	h := n.history(t)
 	if len(h) != 1 || h[0].Outcome != manifest.OutcomeInProgress {

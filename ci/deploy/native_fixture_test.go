@@ -2,14 +2,9 @@ package deploy
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,14 +29,10 @@ type nativeFixture struct {
 	clk    *awsemu.ManualClock
 	top    *seed.NativeTopology
 	ecs    *awsecs.Client
-	killed atomic.Bool
-	// inFlight is held (read) by every call the switch lets through, and
-	// (write) by kill, so that no call of the runner is still on its way to
-	// the emulator once kill returns.
-	inFlight sync.RWMutex
-	onLine   func(string) // called with each progress line
-	mu       sync.Mutex
-	lines    []string
+	sw     *emutest.RunnerSwitch // the runner's way to the emulator: kill it there
+	onLine func(string)          // called with each progress line
+	mu     sync.Mutex
+	lines  []string
 }
 
 func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixture {
@@ -70,26 +61,9 @@ func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixtur
 	n.top = top
 	// The runner reaches AWS through a switch: once killed, every call fails
 	// as if the process had died.
-	target, _ := url.Parse(srv.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.inFlight.RLock()
-		defer n.inFlight.RUnlock()
-		if n.killed.Load() {
-			if hj, ok := w.(http.Hijacker); ok {
-				if c, _, err := hj.Hijack(); err == nil {
-					_ = c.Close()
-					return
-				}
-			}
-			http.Error(w, "runner dead", http.StatusServiceUnavailable)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
+	n.sw = emutest.NewRunnerSwitch(t, srv.URL)
 	cfg := scfg
-	cfg.BaseEndpoint = aws.String(front.URL)
+	cfg.BaseEndpoint = aws.String(n.sw.URL)
 
 	env.Strategy = strategy
 	env.Migration.Disabled = false
@@ -137,11 +111,9 @@ func newNativeFixture(t testing.TB, strategy string, services int) *nativeFixtur
 // returns once the calls let through before have been answered, with the
 // number of calls the emulator answered so far: every call after that index
 // came after the death.
-func (n *nativeFixture) kill() int {
-	n.inFlight.Lock()
-	defer n.inFlight.Unlock()
-	n.killed.Store(true)
-	return len(n.srv.Calls())
+func (n *nativeFixture) kill() (answered int) {
+	n.sw.Kill(func() { answered = len(n.srv.Calls()) })
+	return answered
 }
 
 // waitStable waits until every service runs its tasks healthy.

@@ -180,7 +180,7 @@ func TestNativeRunnerKilledDuringPauseECSRollsBackAlone(t *testing.T) {
 	var before int // calls answered before the runner died
 	died := make(chan struct{})
 	n.onLine = func(l string) {
-		if strings.Contains(l, "production 10.0%") && strings.Contains(l, "paused at hook") && !n.killed.Load() {
+		if strings.Contains(l, "production 10.0%") && strings.Contains(l, "paused at hook") && !n.sw.Killed() {
 			before = n.kill()
 			killedAt = n.clk.Now()
 			close(died)

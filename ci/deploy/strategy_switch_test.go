@@ -286,8 +286,8 @@ func TestPlanShowsAStrategySwitchAsAChange(t *testing.T) {
 func TestRollingAfterAKilledNativeCanary(t *testing.T) {
 	n := newNativeFixture(t, config.StrategyNativeCanary, 1)
 	n.onLine = func(l string) {
-		if strings.Contains(l, "paused at hook") && !n.killed.Load() {
-			n.killed.Store(true)
+		if strings.Contains(l, "paused at hook") && !n.sw.Killed() {
+			n.sw.Kill(nil)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -296,7 +296,7 @@ func TestRollingAfterAKilledNativeCanary(t *testing.T) {
 	n.waitStatus(t, "bitflow-backend", ecstypes.ServiceDeploymentStatusRollbackSuccessful)
 	cancel()
 	<-done
-	n.killed.Store(false)
+	n.sw.Revive()
 	n.onLine = nil
 	opts := n.options()
 	opts.Strategy = config.StrategyRolling

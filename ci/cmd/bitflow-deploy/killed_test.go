@@ -4,14 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,12 +64,12 @@ func TestKilledCanaryRunnerThenBareRollback(t *testing.T) {
 	// The canary's runner reaches AWS through a switch, and dies on the
 	// line that says it paused at the hook: its output blocks for ever and
 	// every call it (its lock's heartbeat included) makes fails.
-	sw := newRunnerSwitch(t, srv.URL)
-	dying := &dyingWriter{on: "paused at hook", die: sw.kill, died: make(chan struct{}), stop: make(chan struct{})}
+	sw := emutest.NewRunnerSwitch(t, srv.URL)
+	dying := &dyingWriter{on: "paused at hook", die: func() { sw.Kill(nil) }, died: make(chan struct{}), stop: make(chan struct{})}
 	t.Cleanup(func() { close(dying.stop) })
 	rctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel) // after the test: let the dead runner's goroutine end
-	go cli(rctx, dying, dying, sw.url, "deploy", "--sha", "abcdef2", "--strategy", "native-canary", "--no-report", "--manifest", filepath.Join(dir, "canary.json"))
+	go cli(rctx, dying, dying, sw.URL, "deploy", "--sha", "abcdef2", "--strategy", "native-canary", "--no-report", "--manifest", filepath.Join(dir, "canary.json"))
 	wait := time.NewTimer(2 * time.Minute)
 	select {
 	case <-dying.died:
@@ -191,48 +186,6 @@ func latestDeployment(t *testing.T, c *awsecs.Client, cluster, service string) e
 		}
 	}
 	return latest
-}
-
-// runnerSwitch is the runner's way to AWS: once killed, every call fails
-// as if its process had died (the connection is closed unanswered).
-type runnerSwitch struct {
-	url      string
-	killed   atomic.Bool
-	inFlight sync.RWMutex // held (read) by each call let through, (write) by kill
-}
-
-func newRunnerSwitch(t *testing.T, target string) *runnerSwitch {
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &runnerSwitch{}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.inFlight.RLock()
-		defer s.inFlight.RUnlock()
-		if s.killed.Load() {
-			if hj, ok := w.(http.Hijacker); ok {
-				if c, _, err := hj.Hijack(); err == nil {
-					_ = c.Close()
-					return
-				}
-			}
-			http.Error(w, "runner dead", http.StatusServiceUnavailable)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
-	s.url = front.URL
-	return s
-}
-
-// kill returns once the calls let through before it have been answered.
-func (s *runnerSwitch) kill() {
-	s.inFlight.Lock()
-	s.killed.Store(true)
-	s.inFlight.Unlock()
 }
 
 // dyingWriter is a runner's output that kills it on the first line
