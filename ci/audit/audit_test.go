@@ -226,6 +226,11 @@ func TestGateUnavailable(t *testing.T) {
 	if !strings.Contains(r.Table(), "UNAVAILABLE: pnpm audit") {
 		t.Errorf("warning must be in the table:\n%s", r.Table())
 	}
+	// No finding from a database that did not answer is not "no advisories found".
+	table := r.Table()
+	if strings.Contains(table, "no advisories found") || !strings.HasPrefix(table, "not audited:") || !strings.Contains(table, "1 advisory database(s) unavailable") {
+		t.Errorf("an audit a database did not answer reads as clean:\n%s", table)
+	}
 	if err := r.Add(nil, errors.New("other")); err == nil {
 		t.Error("other errors must propagate")
 	}

@@ -63,9 +63,12 @@ func (r *Report) Sorted() []Finding {
 // severity...), followed by one line per unavailable database and a summary.
 func (r *Report) Table() string {
 	var b strings.Builder
-	if len(r.Findings) == 0 {
+	switch {
+	case len(r.Findings) == 0 && len(r.Unavailable) > 0:
+		b.WriteString("not audited: no advisories reported, but an advisory database did not answer (below)\n")
+	case len(r.Findings) == 0:
 		b.WriteString("no advisories found\n")
-	} else {
+	default:
 		w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "TOOL\tPACKAGE\tVERSION\tADVISORY\tSEVERITY\tTITLE")
 		for _, f := range r.Sorted() {
@@ -76,7 +79,11 @@ func (r *Report) Table() string {
 	for _, u := range r.Unavailable {
 		fmt.Fprintf(&b, "UNAVAILABLE: %s\n", u.Error())
 	}
-	fmt.Fprintf(&b, "%d advisories (%s)\n", len(r.Findings), r.counts())
+	fmt.Fprintf(&b, "%d advisories (%s)", len(r.Findings), r.counts())
+	if n := len(r.Unavailable); n > 0 {
+		fmt.Fprintf(&b, "; %d advisory database(s) unavailable", n)
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
