@@ -436,11 +436,11 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
 				}
 			}
-			var checkout *dagger.GitRepository
-			if inputArgs["checkout"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["checkout"]), &checkout)
+			var gitHead *dagger.Directory
+			if inputArgs["gitHead"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["gitHead"]), &gitHead)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checkout", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitHead", err))
 				}
 			}
 			var strategy string
@@ -534,7 +534,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
 				}
 			}
-			return (*Bitflow).Deploy(&parent, ctx, env, sha, checkout, strategy, apps, previousSha, dryRun, allowFailure, allowContract, waitUntil, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
+			return (*Bitflow).Deploy(&parent, ctx, env, sha, gitHead, strategy, apps, previousSha, dryRun, allowFailure, allowContract, waitUntil, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
 		case "Environment":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)
@@ -597,11 +597,11 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sha", err))
 				}
 			}
-			var checkout *dagger.GitRepository
-			if inputArgs["checkout"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["checkout"]), &checkout)
+			var gitHead *dagger.Directory
+			if inputArgs["gitHead"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["gitHead"]), &gitHead)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checkout", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitHead", err))
 				}
 			}
 			var strategy string
@@ -674,7 +674,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
 				}
 			}
-			return (*Bitflow).Plan(&parent, ctx, env, sha, checkout, strategy, apps, previousSha, jsonOutput, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
+			return (*Bitflow).Plan(&parent, ctx, env, sha, gitHead, strategy, apps, previousSha, jsonOutput, awsProfile, awsConfig, awsCredentials, awsCredentialsProcess, awsRegion, awsEndpoint)
 		case "PlanImages":
 			var parent Bitflow
 			err = json.Unmarshal(parentJSON, &parent)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bitflow-lms/pipeline/ci/dagger/internal/dagger"
+	"github.com/bitflow-lms/pipeline/ci/manifest"
 )
 
 // The design card's words as the front door: `dagger call deploy --env
@@ -48,19 +49,38 @@ func (m *Bitflow) open(ctx context.Context, env string, local localAWS) (*Enviro
 	return p.Environment(ctx, env)
 }
 
-// releaseSHA is --sha, or the commit checked out when the source is a git checkout.
-func releaseSHA(ctx context.Context, sha string, checkout *dagger.GitRepository) (string, error) {
+// releaseSHA is --sha, or the commit checked out: read from the source's
+// .git/HEAD (and the ref it names, loose or packed), so that a source that
+// is not a git checkout still works with --sha. A linked worktree (.git is a
+// file pointing outside the source) has no readable HEAD: give --sha there.
+func releaseSHA(ctx context.Context, sha string, gitDir *dagger.Directory) (string, error) {
 	if sha != "" {
 		return sha, nil
 	}
-	if checkout == nil {
-		return "", errors.New("--sha: give the release's git sha (the source is not a git checkout, so there is no commit to default to)")
+	need := func(why string) (string, error) {
+		return "", fmt.Errorf("--sha: give the release's git sha (%s, so there is no commit to default to)", why)
 	}
-	commit, err := checkout.Head().Commit(ctx)
+	head, err := gitDir.File(".git/HEAD").Contents(ctx)
 	if err != nil {
-		return "", fmt.Errorf("--sha: give the release's git sha (the source's HEAD could not be read: %s)", strings.TrimSpace(err.Error()))
+		return need("the source has no .git/HEAD: not a git checkout, or a linked worktree")
 	}
-	return commit, nil
+	head = strings.TrimSpace(head)
+	ref, symbolic := strings.CutPrefix(head, "ref: ")
+	if !symbolic {
+		return head, manifest.CheckSHA(head)
+	}
+	if loose, err := gitDir.File(".git/" + ref).Contents(ctx); err == nil {
+		return strings.TrimSpace(loose), nil
+	}
+	packed, err := gitDir.File(".git/packed-refs").Contents(ctx)
+	if err == nil {
+		for _, line := range strings.Split(packed, "\n") {
+			if commit, name, ok := strings.Cut(strings.TrimSpace(line), " "); ok && name == ref {
+				return commit, nil
+			}
+		}
+	}
+	return need("HEAD names " + ref + ", which has no commit yet")
 }
 
 // Deploys a release to an environment: `dagger call deploy --env staging`.
@@ -87,10 +107,11 @@ func (m *Bitflow) Deploy(ctx context.Context,
 	// Git sha of the release (the image tag). Default: the commit checked out.
 	// +optional
 	sha string,
-	// The git checkout --sha defaults to (its HEAD).
+	// The checkout's git HEAD and refs, which --sha defaults to (only those files are read).
 	// +defaultPath="/"
+	// +ignore=["**", "!.git/HEAD", "!.git/refs/**", "!.git/packed-refs"]
 	// +optional
-	checkout *dagger.GitRepository,
+	gitHead *dagger.Directory,
 	// Override the environment's strategy (native-bluegreen, native-linear, native-canary, rolling, bluegreen, canary).
 	// +optional
 	strategy string,
@@ -135,7 +156,7 @@ func (m *Bitflow) Deploy(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	if sha, err = releaseSHA(ctx, sha, checkout); err != nil {
+	if sha, err = releaseSHA(ctx, sha, gitHead); err != nil {
 		return nil, err
 	}
 	return e.Deploy(ctx, sha, strategy, apps, previousSha, dryRun, allowFailure, allowContract, waitUntil)
@@ -159,10 +180,11 @@ func (m *Bitflow) Plan(ctx context.Context,
 	// Git sha of the release (the image tag). Default: the commit checked out.
 	// +optional
 	sha string,
-	// The git checkout --sha defaults to (its HEAD).
+	// The checkout's git HEAD and refs, which --sha defaults to (only those files are read).
 	// +defaultPath="/"
+	// +ignore=["**", "!.git/HEAD", "!.git/refs/**", "!.git/packed-refs"]
 	// +optional
-	checkout *dagger.GitRepository,
+	gitHead *dagger.Directory,
 	// Override the environment's strategy.
 	// +optional
 	strategy string,
@@ -198,7 +220,7 @@ func (m *Bitflow) Plan(ctx context.Context,
 	if err != nil {
 		return "", err
 	}
-	if sha, err = releaseSHA(ctx, sha, checkout); err != nil {
+	if sha, err = releaseSHA(ctx, sha, gitHead); err != nil {
 		return "", err
 	}
 	return e.Plan(ctx, sha, strategy, apps, previousSha, jsonOutput)
