@@ -41,14 +41,21 @@ func TestFrontDoorDeployRollbackWithAProfile(t *testing.T) {
 		t.Skipf("not a git checkout (the default --sha is HEAD): %v", err)
 	}
 	sha := strings.TrimSpace(string(head))
+	// --sha defaults to the HEAD read from the source's .git; a linked
+	// worktree's .git is a file pointing outside the source: say it there.
+	shaFlag := ""
+	if fi, err := os.Stat(filepath.Join(repoRoot(t), ".git")); err == nil && !fi.IsDir() {
+		t.Logf("linked git worktree: plan and deploy get --sha %s (the default needs a .git directory)", sha)
+		shaFlag = " --sha " + sha
+	}
 	config, credentials := profileFiles(t, dir)
 	profile := " --aws-profile bitflow --aws-config file://" + config + " --aws-credentials file://" + credentials + " --aws-endpoint $emu"
 	deployed, rolled := filepath.Join(dir, "manifest.json"), filepath.Join(dir, "rollback.json")
 	out, stderr, err := emulatorSession(t, dir, sha,
 		".echo '=== PLAN'",
-		"plan --env emulator --strategy rolling"+profile,
+		"plan --env emulator --strategy rolling"+shaFlag+profile,
 		".echo '=== END PLAN'",
-		"deploy --env emulator --strategy rolling"+profile+" | export "+deployed,
+		"deploy --env emulator --strategy rolling"+shaFlag+profile+" | export "+deployed,
 		"rollback --env emulator"+profile+" | export "+rolled,
 	)
 	if err != nil {

@@ -239,63 +239,63 @@ type BitflowDeployOpts struct {
 	//
 	// Git sha of the release (the image tag). Default: the commit checked out.
 	//
-	Sha string // bitflow (../../ci/dagger/front_door.go:89:2)
+	Sha string // bitflow (../../ci/dagger/front_door.go:109:2)
 	//
-	// The git checkout --sha defaults to (its HEAD).
+	// The checkout's git HEAD and refs, which --sha defaults to (only those files are read).
 	//
-	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:93:2)
+	GitHead *Directory // bitflow (../../ci/dagger/front_door.go:114:2)
 	//
 	// Override the environment's strategy (native-bluegreen, native-linear, native-canary, rolling, bluegreen, canary).
 	//
-	Strategy string // bitflow (../../ci/dagger/front_door.go:96:2)
+	Strategy string // bitflow (../../ci/dagger/front_door.go:117:2)
 	//
 	// Comma-separated apps to move to --sha (backend, student, ...); default all.
 	//
-	Apps string // bitflow (../../ci/dagger/front_door.go:99:2)
+	Apps string // bitflow (../../ci/dagger/front_door.go:120:2)
 	//
 	// Tag the apps not in --apps stay at.
 	//
-	PreviousSha string // bitflow (../../ci/dagger/front_door.go:102:2)
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:123:2)
 	//
 	// Render and validate only; change nothing.
 	//
-	DryRun bool // bitflow (../../ci/dagger/front_door.go:105:2)
+	DryRun bool // bitflow (../../ci/dagger/front_door.go:126:2)
 	//
 	// Return the release manifest even when the deploy fails; the caller must check its outcome.
 	//
-	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:108:2)
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:129:2)
 	//
 	// Let pending migrations that drop, rename or tighten what the live release uses run.
 	//
-	AllowContract bool // bitflow (../../ci/dagger/front_door.go:111:2)
+	AllowContract bool // bitflow (../../ci/dagger/front_door.go:132:2)
 	//
 	// Native strategies: return once every service deployment reached this lifecycle stage.
 	//
-	WaitUntil string // bitflow (../../ci/dagger/front_door.go:114:2)
+	WaitUntil string // bitflow (../../ci/dagger/front_door.go:135:2)
 	//
 	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
 	//
-	AwsProfile string // bitflow (../../ci/dagger/front_door.go:117:2)
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:138:2)
 	//
 	// The profile's config file, e.g. file:$HOME/.aws/config.
 	//
-	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:120:2)
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:141:2)
 	//
 	// The profile's credentials file, e.g. file:$HOME/.aws/credentials (when its keys are kept there).
 	//
-	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:123:2)
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:144:2)
 	//
 	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
 	//
-	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:126:2)
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:147:2)
 	//
 	// AWS region; default: the environment file's.
 	//
-	AwsRegion string // bitflow (../../ci/dagger/front_door.go:129:2)
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:150:2)
 	//
 	// Alternative AWS endpoint (the in-repo emulator as a service), e.g. tcp://localhost:4566.
 	//
-	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:132:2)
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:153:2)
 }
 
 // Deploys a release to an environment: `dagger call deploy --env staging`.
@@ -314,16 +314,16 @@ type BitflowDeployOpts struct {
 //	dagger call deploy --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
 //	dagger call deploy --env staging --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso"
 //	dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN deploy --env production --sha $SHA export --path manifest.json
-func (r *Bitflow) Deploy(env string, opts ...BitflowDeployOpts) *File { // bitflow (../../ci/dagger/front_door.go:84:1)
+func (r *Bitflow) Deploy(env string, opts ...BitflowDeployOpts) *File { // bitflow (../../ci/dagger/front_door.go:104:1)
 	q := r.query.Select("deploy")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `sha` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Sha) {
 			q = q.Arg("sha", opts[i].Sha)
 		}
-		// `checkout` optional argument
-		if !querybuilder.IsZeroValue(opts[i].Checkout) {
-			q = q.Arg("checkout", opts[i].Checkout)
+		// `gitHead` optional argument
+		if !querybuilder.IsZeroValue(opts[i].GitHead) {
+			q = q.Arg("gitHead", opts[i].GitHead)
 		}
 		// `strategy` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Strategy) {
@@ -505,51 +505,51 @@ type BitflowPlanOpts struct {
 	//
 	// Git sha of the release (the image tag). Default: the commit checked out.
 	//
-	Sha string // bitflow (../../ci/dagger/front_door.go:161:2)
+	Sha string // bitflow (../../ci/dagger/front_door.go:182:2)
 	//
-	// The git checkout --sha defaults to (its HEAD).
+	// The checkout's git HEAD and refs, which --sha defaults to (only those files are read).
 	//
-	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:165:2)
+	GitHead *Directory // bitflow (../../ci/dagger/front_door.go:187:2)
 	//
 	// Override the environment's strategy.
 	//
-	Strategy string // bitflow (../../ci/dagger/front_door.go:168:2)
+	Strategy string // bitflow (../../ci/dagger/front_door.go:190:2)
 	//
 	// Comma-separated apps to move to --sha; default all.
 	//
-	Apps string // bitflow (../../ci/dagger/front_door.go:171:2)
+	Apps string // bitflow (../../ci/dagger/front_door.go:193:2)
 	//
 	// Tag the apps not in --apps stay at.
 	//
-	PreviousSha string // bitflow (../../ci/dagger/front_door.go:174:2)
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:196:2)
 	//
 	// Print the plan as JSON instead of text.
 	//
-	JSONOutput bool // bitflow (../../ci/dagger/front_door.go:177:2)
+	JSONOutput bool // bitflow (../../ci/dagger/front_door.go:199:2)
 	//
 	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
 	//
-	AwsProfile string // bitflow (../../ci/dagger/front_door.go:180:2)
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:202:2)
 	//
 	// The profile's config file, e.g. file:$HOME/.aws/config.
 	//
-	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:183:2)
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:205:2)
 	//
 	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
 	//
-	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:186:2)
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:208:2)
 	//
 	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
 	//
-	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:189:2)
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:211:2)
 	//
 	// AWS region; default: the environment file's.
 	//
-	AwsRegion string // bitflow (../../ci/dagger/front_door.go:192:2)
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:214:2)
 	//
 	// Alternative AWS endpoint (the in-repo emulator as a service).
 	//
-	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:195:2)
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:217:2)
 }
 
 // Shows what `deploy` would do to an environment, changing nothing: `dagger call plan --env staging`.
@@ -562,7 +562,7 @@ type BitflowPlanOpts struct {
 //
 //	dagger call plan --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
 //	dagger call plan --env production --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" --strategy native-canary
-func (r *Bitflow) Plan(ctx context.Context, env string, opts ...BitflowPlanOpts) (string, error) { // bitflow (../../ci/dagger/front_door.go:156:1)
+func (r *Bitflow) Plan(ctx context.Context, env string, opts ...BitflowPlanOpts) (string, error) { // bitflow (../../ci/dagger/front_door.go:177:1)
 	if r.plan != nil {
 		return *r.plan, nil
 	}
@@ -572,9 +572,9 @@ func (r *Bitflow) Plan(ctx context.Context, env string, opts ...BitflowPlanOpts)
 		if !querybuilder.IsZeroValue(opts[i].Sha) {
 			q = q.Arg("sha", opts[i].Sha)
 		}
-		// `checkout` optional argument
-		if !querybuilder.IsZeroValue(opts[i].Checkout) {
-			q = q.Arg("checkout", opts[i].Checkout)
+		// `gitHead` optional argument
+		if !querybuilder.IsZeroValue(opts[i].GitHead) {
+			q = q.Arg("gitHead", opts[i].GitHead)
 		}
 		// `strategy` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Strategy) {
@@ -781,43 +781,43 @@ type BitflowRollbackOpts struct {
 	//
 	// Undo the newest deploy of this git sha (or sha prefix) instead of the newest deploy.
 	//
-	Sha string // bitflow (../../ci/dagger/front_door.go:224:2)
+	Sha string // bitflow (../../ci/dagger/front_door.go:246:2)
 	//
 	// Release manifest of the deploy to undo; it must match the ledger's record.
 	//
-	Manifest *File // bitflow (../../ci/dagger/front_door.go:227:2)
+	Manifest *File // bitflow (../../ci/dagger/front_door.go:249:2)
 	//
 	// Undo it even when a newer release is live (each override is printed).
 	//
-	Force bool // bitflow (../../ci/dagger/front_door.go:230:2)
+	Force bool // bitflow (../../ci/dagger/front_door.go:252:2)
 	//
 	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
 	//
-	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:233:2)
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:255:2)
 	//
 	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
 	//
-	AwsProfile string // bitflow (../../ci/dagger/front_door.go:236:2)
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:258:2)
 	//
 	// The profile's config file, e.g. file:$HOME/.aws/config.
 	//
-	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:239:2)
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:261:2)
 	//
 	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
 	//
-	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:242:2)
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:264:2)
 	//
 	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
 	//
-	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:245:2)
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:267:2)
 	//
 	// AWS region; default: the environment file's.
 	//
-	AwsRegion string // bitflow (../../ci/dagger/front_door.go:248:2)
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:270:2)
 	//
 	// Alternative AWS endpoint (the in-repo emulator as a service).
 	//
-	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:251:2)
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:273:2)
 }
 
 // Undoes a release of an environment: `dagger call rollback --env staging`.
@@ -830,7 +830,7 @@ type BitflowRollbackOpts struct {
 //
 //	dagger call rollback --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
 //	dagger call rollback --env production --sha 4f2c9e1 --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" export --path rollback.json
-func (r *Bitflow) Rollback(env string, opts ...BitflowRollbackOpts) *File { // bitflow (../../ci/dagger/front_door.go:219:1)
+func (r *Bitflow) Rollback(env string, opts ...BitflowRollbackOpts) *File { // bitflow (../../ci/dagger/front_door.go:241:1)
 	q := r.query.Select("rollback")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `sha` optional argument
@@ -1891,63 +1891,63 @@ type DeployOpts struct {
 	//
 	// Git sha of the release (the image tag). Default: the commit checked out.
 	//
-	Sha string // bitflow (../../ci/dagger/front_door.go:89:2)
+	Sha string // bitflow (../../ci/dagger/front_door.go:109:2)
 	//
-	// The git checkout --sha defaults to (its HEAD).
+	// The checkout's git HEAD and refs, which --sha defaults to (only those files are read).
 	//
-	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:93:2)
+	GitHead *Directory // bitflow (../../ci/dagger/front_door.go:114:2)
 	//
 	// Override the environment's strategy (native-bluegreen, native-linear, native-canary, rolling, bluegreen, canary).
 	//
-	Strategy string // bitflow (../../ci/dagger/front_door.go:96:2)
+	Strategy string // bitflow (../../ci/dagger/front_door.go:117:2)
 	//
 	// Comma-separated apps to move to --sha (backend, student, ...); default all.
 	//
-	Apps string // bitflow (../../ci/dagger/front_door.go:99:2)
+	Apps string // bitflow (../../ci/dagger/front_door.go:120:2)
 	//
 	// Tag the apps not in --apps stay at.
 	//
-	PreviousSha string // bitflow (../../ci/dagger/front_door.go:102:2)
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:123:2)
 	//
 	// Render and validate only; change nothing.
 	//
-	DryRun bool // bitflow (../../ci/dagger/front_door.go:105:2)
+	DryRun bool // bitflow (../../ci/dagger/front_door.go:126:2)
 	//
 	// Return the release manifest even when the deploy fails; the caller must check its outcome.
 	//
-	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:108:2)
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:129:2)
 	//
 	// Let pending migrations that drop, rename or tighten what the live release uses run.
 	//
-	AllowContract bool // bitflow (../../ci/dagger/front_door.go:111:2)
+	AllowContract bool // bitflow (../../ci/dagger/front_door.go:132:2)
 	//
 	// Native strategies: return once every service deployment reached this lifecycle stage.
 	//
-	WaitUntil string // bitflow (../../ci/dagger/front_door.go:114:2)
+	WaitUntil string // bitflow (../../ci/dagger/front_door.go:135:2)
 	//
 	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
 	//
-	AwsProfile string // bitflow (../../ci/dagger/front_door.go:117:2)
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:138:2)
 	//
 	// The profile's config file, e.g. file:$HOME/.aws/config.
 	//
-	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:120:2)
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:141:2)
 	//
 	// The profile's credentials file, e.g. file:$HOME/.aws/credentials (when its keys are kept there).
 	//
-	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:123:2)
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:144:2)
 	//
 	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
 	//
-	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:126:2)
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:147:2)
 	//
 	// AWS region; default: the environment file's.
 	//
-	AwsRegion string // bitflow (../../ci/dagger/front_door.go:129:2)
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:150:2)
 	//
 	// Alternative AWS endpoint (the in-repo emulator as a service), e.g. tcp://localhost:4566.
 	//
-	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:132:2)
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:153:2)
 }
 
 // Deploys a release to an environment: `dagger call deploy --env staging`.
@@ -1966,16 +1966,16 @@ type DeployOpts struct {
 //	dagger call deploy --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
 //	dagger call deploy --env staging --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso"
 //	dagger call with-aws --role-arn $ROLE --web-identity-token env:TOKEN deploy --env production --sha $SHA export --path manifest.json
-func (r *Query) Deploy(env string, opts ...DeployOpts) *File { // bitflow (../../ci/dagger/front_door.go:84:1)
+func (r *Query) Deploy(env string, opts ...DeployOpts) *File { // bitflow (../../ci/dagger/front_door.go:104:1)
 	q := r.query.Select("deploy")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `sha` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Sha) {
 			q = q.Arg("sha", opts[i].Sha)
 		}
-		// `checkout` optional argument
-		if !querybuilder.IsZeroValue(opts[i].Checkout) {
-			q = q.Arg("checkout", opts[i].Checkout)
+		// `gitHead` optional argument
+		if !querybuilder.IsZeroValue(opts[i].GitHead) {
+			q = q.Arg("gitHead", opts[i].GitHead)
 		}
 		// `strategy` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Strategy) {
@@ -2111,51 +2111,51 @@ type PlanOpts struct {
 	//
 	// Git sha of the release (the image tag). Default: the commit checked out.
 	//
-	Sha string // bitflow (../../ci/dagger/front_door.go:161:2)
+	Sha string // bitflow (../../ci/dagger/front_door.go:182:2)
 	//
-	// The git checkout --sha defaults to (its HEAD).
+	// The checkout's git HEAD and refs, which --sha defaults to (only those files are read).
 	//
-	Checkout *GitRepository // bitflow (../../ci/dagger/front_door.go:165:2)
+	GitHead *Directory // bitflow (../../ci/dagger/front_door.go:187:2)
 	//
 	// Override the environment's strategy.
 	//
-	Strategy string // bitflow (../../ci/dagger/front_door.go:168:2)
+	Strategy string // bitflow (../../ci/dagger/front_door.go:190:2)
 	//
 	// Comma-separated apps to move to --sha; default all.
 	//
-	Apps string // bitflow (../../ci/dagger/front_door.go:171:2)
+	Apps string // bitflow (../../ci/dagger/front_door.go:193:2)
 	//
 	// Tag the apps not in --apps stay at.
 	//
-	PreviousSha string // bitflow (../../ci/dagger/front_door.go:174:2)
+	PreviousSha string // bitflow (../../ci/dagger/front_door.go:196:2)
 	//
 	// Print the plan as JSON instead of text.
 	//
-	JSONOutput bool // bitflow (../../ci/dagger/front_door.go:177:2)
+	JSONOutput bool // bitflow (../../ci/dagger/front_door.go:199:2)
 	//
 	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
 	//
-	AwsProfile string // bitflow (../../ci/dagger/front_door.go:180:2)
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:202:2)
 	//
 	// The profile's config file, e.g. file:$HOME/.aws/config.
 	//
-	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:183:2)
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:205:2)
 	//
 	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
 	//
-	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:186:2)
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:208:2)
 	//
 	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
 	//
-	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:189:2)
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:211:2)
 	//
 	// AWS region; default: the environment file's.
 	//
-	AwsRegion string // bitflow (../../ci/dagger/front_door.go:192:2)
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:214:2)
 	//
 	// Alternative AWS endpoint (the in-repo emulator as a service).
 	//
-	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:195:2)
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:217:2)
 }
 
 // Shows what `deploy` would do to an environment, changing nothing: `dagger call plan --env staging`.
@@ -2168,16 +2168,16 @@ type PlanOpts struct {
 //
 //	dagger call plan --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
 //	dagger call plan --env production --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" --strategy native-canary
-func (r *Query) Plan(ctx context.Context, env string, opts ...PlanOpts) (string, error) { // bitflow (../../ci/dagger/front_door.go:156:1)
+func (r *Query) Plan(ctx context.Context, env string, opts ...PlanOpts) (string, error) { // bitflow (../../ci/dagger/front_door.go:177:1)
 	q := r.query.Select("plan")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `sha` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Sha) {
 			q = q.Arg("sha", opts[i].Sha)
 		}
-		// `checkout` optional argument
-		if !querybuilder.IsZeroValue(opts[i].Checkout) {
-			q = q.Arg("checkout", opts[i].Checkout)
+		// `gitHead` optional argument
+		if !querybuilder.IsZeroValue(opts[i].GitHead) {
+			q = q.Arg("gitHead", opts[i].GitHead)
 		}
 		// `strategy` optional argument
 		if !querybuilder.IsZeroValue(opts[i].Strategy) {
@@ -2378,43 +2378,43 @@ type RollbackOpts struct {
 	//
 	// Undo the newest deploy of this git sha (or sha prefix) instead of the newest deploy.
 	//
-	Sha string // bitflow (../../ci/dagger/front_door.go:224:2)
+	Sha string // bitflow (../../ci/dagger/front_door.go:246:2)
 	//
 	// Release manifest of the deploy to undo; it must match the ledger's record.
 	//
-	Manifest *File // bitflow (../../ci/dagger/front_door.go:227:2)
+	Manifest *File // bitflow (../../ci/dagger/front_door.go:249:2)
 	//
 	// Undo it even when a newer release is live (each override is printed).
 	//
-	Force bool // bitflow (../../ci/dagger/front_door.go:230:2)
+	Force bool // bitflow (../../ci/dagger/front_door.go:252:2)
 	//
 	// Return the rollback's manifest even when the rollback fails; the caller must check its outcome.
 	//
-	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:233:2)
+	AllowFailure bool // bitflow (../../ci/dagger/front_door.go:255:2)
 	//
 	// AWS profile of your shared config (with --aws-config), e.g. bitflow.
 	//
-	AwsProfile string // bitflow (../../ci/dagger/front_door.go:236:2)
+	AwsProfile string // bitflow (../../ci/dagger/front_door.go:258:2)
 	//
 	// The profile's config file, e.g. file:$HOME/.aws/config.
 	//
-	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:239:2)
+	AwsConfig *Secret // bitflow (../../ci/dagger/front_door.go:261:2)
 	//
 	// The profile's credentials file, e.g. file:$HOME/.aws/credentials.
 	//
-	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:242:2)
+	AwsCredentials *Secret // bitflow (../../ci/dagger/front_door.go:264:2)
 	//
 	// Credentials exported by the AWS CLI (SSO, MFA): cmd:"aws configure export-credentials --profile NAME".
 	//
-	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:245:2)
+	AwsCredentialsProcess *Secret // bitflow (../../ci/dagger/front_door.go:267:2)
 	//
 	// AWS region; default: the environment file's.
 	//
-	AwsRegion string // bitflow (../../ci/dagger/front_door.go:248:2)
+	AwsRegion string // bitflow (../../ci/dagger/front_door.go:270:2)
 	//
 	// Alternative AWS endpoint (the in-repo emulator as a service).
 	//
-	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:251:2)
+	AwsEndpoint *Service // bitflow (../../ci/dagger/front_door.go:273:2)
 }
 
 // Undoes a release of an environment: `dagger call rollback --env staging`.
@@ -2427,7 +2427,7 @@ type RollbackOpts struct {
 //
 //	dagger call rollback --env staging --aws-profile bitflow --aws-config file:$HOME/.aws/config --aws-credentials file:$HOME/.aws/credentials
 //	dagger call rollback --env production --sha 4f2c9e1 --aws-credentials-process cmd:"aws configure export-credentials --profile bitflow-sso" export --path rollback.json
-func (r *Query) Rollback(env string, opts ...RollbackOpts) *File { // bitflow (../../ci/dagger/front_door.go:219:1)
+func (r *Query) Rollback(env string, opts ...RollbackOpts) *File { // bitflow (../../ci/dagger/front_door.go:241:1)
 	q := r.query.Select("rollback")
 	for i := len(opts) - 1; i >= 0; i-- {
 		// `sha` optional argument
