@@ -98,23 +98,12 @@ func (a awsArgs) config(ctx context.Context, defaultRegion string) (cfg aws.Conf
 			}
 		}
 	case awsx.ModeWebIdentity:
-		token, err := a.WebIdentityToken.Plaintext(ctx)
-		if err != nil {
-			return aws.Config{}, cleanup, fmt.Errorf("--aws-web-identity-token: %w", err)
-		}
-		f, err := os.CreateTemp("", "web-identity-*")
+		path, err := secretFile(ctx, a.WebIdentityToken, "--aws-web-identity-token")
+		cleanup = removeAll([]string{path})
 		if err != nil {
 			return aws.Config{}, cleanup, err
 		}
-		cleanup = func() { _ = os.Remove(f.Name()) }
-		if _, err := f.WriteString(token); err != nil {
-			_ = f.Close()
-			return aws.Config{}, cleanup, err
-		}
-		if err := f.Close(); err != nil {
-			return aws.Config{}, cleanup, err
-		}
-		opts.WebIdentity = &awsx.WebIdentity{RoleARN: a.RoleARN, TokenFile: f.Name()}
+		opts.WebIdentity = &awsx.WebIdentity{RoleARN: a.RoleARN, TokenFile: path}
 	case awsx.ModeProfile:
 		opts.Profile = a.Profile
 		var files []string
@@ -153,13 +142,14 @@ func (a awsArgs) config(ctx context.Context, defaultRegion string) (cfg aws.Conf
 }
 
 // secretFile writes a secret to a 0600 temp file for the AWS SDK, which
-// reads profiles from files; the caller removes it.
+// reads profiles and web identity tokens from files; the caller removes it
+// (removeAll), also when an error is returned with the path.
 func secretFile(ctx context.Context, s *dagger.Secret, flag string) (string, error) {
 	body, err := s.Plaintext(ctx)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", flag, err)
 	}
-	f, err := os.CreateTemp("", "aws-profile-*")
+	f, err := os.CreateTemp("", "aws-secret-*")
 	if err != nil {
 		return "", err
 	}
@@ -174,7 +164,9 @@ func secretFile(ctx context.Context, s *dagger.Secret, flag string) (string, err
 func removeAll(paths []string) func() {
 	return func() {
 		for _, p := range paths {
-			_ = os.Remove(p)
+			if p != "" {
+				_ = os.Remove(p)
+			}
 		}
 	}
 }
